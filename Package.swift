@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+// Relais: teleconsultation signalling server and call-quality monitor.
+// The target list reads top-down as the layer ladder of docs/architecture.md:
+// C shims -> RelaisCore (no syscalls) -> RelaisPosix -> RelaisTLS -> RelaisHTTP -> RelaisWebSocket
+// -> RelaisServer -> relais. A lower layer never imports a higher one.
+import PackageDescription
+
+/// Settings shared by every Swift target (system library targets accept none).
+let swiftSettings: [SwiftSetting] = [
+    // SE-0444: a file must import the module whose members it uses.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // SE-0335: spell out `any` for existentials.
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Relais",
+    products: [
+        .executable(name: "relais", targets: ["relais"]),
+        .library(name: "RelaisWebSocket", targets: ["RelaisWebSocket"]),
+        .library(name: "RelaisServer", targets: ["RelaisServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - C shims
+        .systemLibrary(
+            name: "CRelaisOpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Linux kernel headers (epoll, eventfd, timerfd) that the Glibc module does not export.
+        .systemLibrary(name: "CRelaisLinux"),
+        .systemLibrary(
+            name: "CRelaisZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // MARK: - Layers
+        .target(name: "RelaisCore", swiftSettings: swiftSettings),
+        .target(name: "RelaisPosix", dependencies: ["RelaisCore", "CRelaisLinux"], swiftSettings: swiftSettings),
+        .target(name: "RelaisTLS", dependencies: ["RelaisCore", "CRelaisOpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "RelaisHTTP", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "RelaisWebSocket",
+            dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "CRelaisZlib", "CRelaisOpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RelaisServer",
+            dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "RelaisWebSocket"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "relais",
+            dependencies: [
+                "RelaisServer", "RelaisTLS", "RelaisWebSocket", "RelaisPosix", "RelaisCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisPosixTests", dependencies: ["RelaisPosix", "RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisTLSTests", dependencies: ["RelaisTLS", "RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisHTTPTests", dependencies: ["RelaisHTTP", "RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RelaisWebSocketTests",
+            dependencies: ["RelaisWebSocket", "RelaisCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RelaisIntegrationTests",
+            dependencies: ["RelaisServer", "RelaisWebSocket", "RelaisTLS", "RelaisHTTP", "RelaisPosix", "RelaisCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
