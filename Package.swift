@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "relais",
             dependencies: [
-                "RelaisServer", "RelaisTLS", "RelaisWebSocket", "RelaisPosix", "RelaisCore",
+                "RelaisServer", "RelaisTLS", "RelaisWebSocket", "RelaisHTTP", "RelaisPosix", "RelaisCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

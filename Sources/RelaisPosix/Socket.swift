@@ -24,6 +24,14 @@ public struct Socket: ~Copyable {
     /// Closes now (equivalent to dropping the value).
     public consuming func close() {}
 
+    /// Gives up ownership without closing, to move the descriptor to another thread (accept hand-off).
+    /// The receiver must wrap it again with `Socket(taking:)`.
+    public consuming func releaseDescriptor() -> CInt {
+        let fd = descriptor
+        discard self
+        return fd
+    }
+
     /// Reads up to `buffer.count` bytes. `.processed(0)` means the peer closed its side.
     /// The corresponding C function is `read`.
     @inlinable
@@ -143,4 +151,7 @@ extension Socket {
 public struct AcceptedSocket: ~Copyable {
     public var socket: Socket
     public let peer: SocketAddress?
+
+    /// Hands over the socket (the peer address stays behind, to be hashed and forgotten).
+    public consuming func takeSocket() -> Socket { socket }
 }

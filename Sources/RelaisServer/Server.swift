@@ -1,0 +1,132 @@
+import RelaisCore
+import RelaisHTTP
+import RelaisPosix
+import RelaisTLS
+import RelaisWebSocket
+import Synchronization
+
+/// A Relais server: listeners, event loops and connections, from start to graceful shutdown.
+///
+/// `init` binds (so the port is known and errors surface before threads start), `start()` runs the loops,
+/// `shutdown()` stops accepting, closes WebSockets with 1001, waits for connections to drain, then stops.
+public final class Server: Sendable {
+    public let configuration: ServerConfiguration
+    let context: ServerContext
+    let group: EventLoopGroup
+    let loopStates: [LoopBound<LoopState>]
+    /// The address actually bound (port resolved when 0 was asked for).
+    public let boundAddress: SocketAddress
+    private let listenersToStart: Mutex<[Int: CInt]>
+
+    /// Binds the listeners. `routes` adds endpoints to the built-in ones (`/healthz`, `/readyz`, `/v1/echo`).
+    public init(configuration: ServerConfiguration, routes: (inout Router<Route>) -> Void = { _ in }) throws {
+        var configuration = configuration
+        if configuration.loops <= 0 { configuration.loops = EventLoopGroup.defaultLoopCount }
+        let address = try SocketAddress(host: configuration.host, port: configuration.port)
+        if !configuration.tlsEnabled && !address.isLoopback && !configuration.allowPlaintextOnPublicAddress {
+            throw ServerError.plaintextOnPublicAddress(address.description)
+        }
+        let tls = configuration.tlsEnabled
+            ? try TLSContextHolder(certificateChainPath: configuration.tlsCertificatePath!, privateKeyPath: configuration.tlsPrivateKeyPath!)
+            : nil
+        group = try EventLoopGroup(count: configuration.loops)
+        loopStates = group.loops.map { LoopBound(LoopState(loop: $0), on: $0) }
+
+        // Bind the first listener, learn its port (when 0 was asked), then bind the others to the same port.
+        let listenerCount = configuration.reusePort ? configuration.loops : 1
+        let first = try Socket.listen(at: address, reusePort: configuration.reusePort)
+        let port = try first.localAddress()?.port ?? configuration.port
+        let bound = try SocketAddress(host: configuration.host, port: port)
+        var descriptors = [0: first.releaseDescriptor()]
+        for i in 1..<max(1, listenerCount) {
+            descriptors[i] = try Socket.listen(at: bound, reusePort: true).releaseDescriptor()
+        }
+        listenersToStart = Mutex(descriptors)
+        boundAddress = bound
+        configuration.port = port
+        self.configuration = configuration
+
+        let shutdownFlag = ShutdownFlag()
+        var router = Router<Route>()
+        Self.addBuiltinRoutes(to: &router, configuration: configuration)
+        router.add("GET", "/readyz", .http { _, _ in
+            Self.readinessResponse(shuttingDown: shutdownFlag.value.load(ordering: .relaxed))
+        })
+        routes(&router)
+        context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag)
+    }
+
+    deinit {
+        // Listeners never handed to a loop (start() not called) are closed here.
+        for fd in listenersToStart.withLock({ $0.values }) { Socket(taking: fd).close() }
+    }
+
+    /// Starts the loop threads and begins accepting.
+    public func start() {
+        group.start()
+        let descriptors = listenersToStart.withLock { taken in
+            defer { taken.removeAll() }
+            return taken
+        }
+        for (index, fd) in descriptors {
+            let bound = loopStates[index]
+            bound.loop.execute { [self] in
+                let acceptor = Acceptor(listener: Socket(taking: fd), loop: bound.loop, server: self)
+                bound.value.acceptor = acceptor
+                try? acceptor.start()
+            }
+        }
+    }
+
+    /// Number of open connections on every loop.
+    public var openConnections: Int { context.openConnections.load(ordering: .relaxed) }
+    public var openWebSockets: Int { context.webSocketConnections.load(ordering: .relaxed) }
+    public var sendQueueOverflows: Int { context.sendQueueOverflows.load(ordering: .relaxed) }
+    public var isShuttingDown: Bool { context.shuttingDown.load(ordering: .relaxed) }
+
+    /// Reloads the TLS certificate and key from their files (SIGHUP). Open connections are untouched.
+    public func reloadTLS() throws {
+        try context.tls?.reload()
+    }
+
+    /// Creates the connection for an accepted socket, on the accepting loop or handed to the next one.
+    func adopt(socket: consuming Socket, peerHash: UInt64, acceptedOn loop: EventLoop) {
+        if context.shuttingDown.load(ordering: .relaxed) { return }  // dropping the socket closes it
+        try? socket.setNoDelay()
+        if configuration.reusePort || group.loops.count == 1 {
+            open(socket: socket, peerHash: peerHash, on: loopStates[loop.index].value)
+            return
+        }
+        let target = loopStates[group.next().index]
+        let fd = socket.releaseDescriptor()
+        target.loop.execute { [self] in
+            open(socket: Socket(taking: fd), peerHash: peerHash, on: target.value)
+        }
+    }
+
+    private func open(socket: consuming Socket, peerHash: UInt64, on state: LoopState) {
+        let connection = Connection(socket: socket, peerHash: peerHash, state: state, context: context)
+        do throws(Errno) { try connection.start() } catch { connection.abort() }
+    }
+
+    /// A per-process keyed hash of the peer address: usable for per-address limits, useless for finding a
+    /// person (Swift's `Hasher` is SipHash with a random per-process seed).
+    func hashPeer(_ address: SocketAddress?) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(address?.host ?? "")
+        hasher.combine(context.addressSalt)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+}
+
+/// Errors that stop a server from starting.
+public enum ServerError: Error, CustomStringConvertible {
+    case plaintextOnPublicAddress(String)
+
+    public var description: String {
+        switch self {
+        case .plaintextOnPublicAddress(let address):
+            return "refusing plain ws/http on \(address): give --tls-cert and --tls-key, listen on loopback, or pass --allow-plaintext"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import RelaisHTTP
+import RelaisWebSocket
+
+/// Everything `relais serve` can be told, with the defaults of docs/configuration.md.
+public struct ServerConfiguration: Sendable {
+    /// Listen address (IPv4 or IPv6 literal, `localhost`, or `::`/`*` for every interface).
+    public var host = "127.0.0.1"
+    /// Listen port; 0 picks a free one (tests).
+    public var port: UInt16 = 8080
+    /// PEM certificate chain and key; both set means TLS (wss/https).
+    public var tlsCertificatePath: String?
+    public var tlsPrivateKeyPath: String?
+    /// Serve plain ws/http on a non-loopback address. Off by default: browsers' media and tokens must not cross
+    /// a network in clear text, so this has to be asked for explicitly (for a TLS-terminating proxy in front).
+    public var allowPlaintextOnPublicAddress = false
+    /// Event loops (threads); default one per core.
+    public var loops = 0
+    /// Whether each loop binds its own `SO_REUSEPORT` listener (the kernel spreads connections).
+    public var reusePort = true
+
+    public var http = HTTPLimits()
+    public var webSocket = WebSocketConnection.Limits()
+    /// Accept permessage-deflate offers.
+    public var permessageDeflate = true
+    /// Bytes queued for a connection before it is closed with 4503 (cannot keep up).
+    public var maxSendQueueBytes = 4 * 1024 * 1024
+    /// TLS handshake must finish within this.
+    public var tlsHandshakeTimeout: Duration = .seconds(10)
+    /// Server pings an idle WebSocket after this much silence…
+    public var pingInterval: Duration = .seconds(20)
+    /// …and closes it (1001) after this much.
+    public var idleTimeout: Duration = .seconds(60)
+    /// How long we wait for the peer's close frame after sending ours.
+    public var closeTimeout: Duration = .seconds(5)
+    /// How long a graceful shutdown waits for connections to drain.
+    public var shutdownDrainTimeout: Duration = .seconds(10)
+
+    /// `/v1/echo`: enabled, and its per-connection token bucket (0 rate = unlimited).
+    public var echoEnabled = true
+    public var echoRateBurst = 2_000
+    public var echoRatePerSecond = 500.0
+
+    /// Allowed browser origins for WebSocket upgrades (empty = any; non-browser clients send no Origin).
+    public var allowedOrigins: [String] = []
+
+    public init() {}
+
+    /// Whether TLS is configured.
+    public var tlsEnabled: Bool { tlsCertificatePath != nil && tlsPrivateKeyPath != nil }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Relais: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relais",
+        abstract: "Teleconsultation signalling server and call-quality monitor.",
+        subcommands: [Serve.self, Cert.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import RelaisPosix
+import RelaisServer
+import RelaisHTTP
+import RelaisWebSocket
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `relais serve`: runs the server until SIGINT/SIGTERM; SIGHUP reloads the TLS certificate.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (plain ws on loopback by default).")
+
+    @Option(help: "Listen address (IPv4/IPv6 literal, localhost, or :: for all). Env: RELAIS_HOST")
+    var host: String?
+    @Option(help: "Listen port (0 = any free port). Env: RELAIS_PORT")
+    var port: UInt16?
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain. Env: RELAIS_TLS_CERT")
+    var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key. Env: RELAIS_TLS_KEY")
+    var tlsKey: String?
+    @Flag(name: .customLong("dev-tls"), help: "Serve TLS with a development certificate generated under --data-dir.")
+    var devTLS = false
+    @Option(name: .customLong("data-dir"), help: "Data directory. Env: RELAIS_DATA_DIR")
+    var dataDir: String?
+    @Flag(name: .customLong("allow-plaintext"), help: "Allow plain ws/http on a non-loopback address (behind a TLS proxy).")
+    var allowPlaintext = false
+    @Option(help: "Event loops (threads); 0 = one per core. Env: RELAIS_LOOPS")
+    var loops: Int?
+    @Option(name: .customLong("max-message-bytes"), help: "Largest WebSocket message (default 262144).")
+    var maxMessageBytes: Int?
+    @Option(name: .customLong("max-send-queue-bytes"), help: "Send queue per connection before close 4503 (default 4194304).")
+    var maxSendQueueBytes: Int?
+    @Option(name: .customLong("ping-interval"), help: "Seconds of silence before a server ping (default 20).")
+    var pingInterval: Double?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds of silence before closing (default 60).")
+    var idleTimeout: Double?
+    @Option(name: .customLong("header-timeout"), help: "Seconds allowed for request headers (default 10).")
+    var headerTimeout: Double?
+    @Flag(name: .customLong("no-echo"), help: "Disable the /v1/echo endpoint.")
+    var noEcho = false
+    @Option(name: .customLong("echo-rate"), help: "Echo messages per second per connection; 0 = unlimited (default 500).")
+    var echoRate: Double?
+    @Option(name: .customLong("echo-burst"), help: "Echo burst per connection (default 2000).")
+    var echoBurst: Int?
+    @Flag(name: .customLong("no-deflate"), help: "Decline permessage-deflate.")
+    var noDeflate = false
+    @Option(name: .customLong("allowed-origin"), help: "Browser Origin allowed to open WebSockets (repeatable; none = any).")
+    var allowedOrigins: [String] = []
+
+    func run() throws {
+        let env = Environment()
+        var config = ServerConfiguration()
+        config.host = host ?? env["RELAIS_HOST"] ?? config.host
+        if let p = port ?? env["RELAIS_PORT"].flatMap(UInt16.init) { config.port = p }
+        config.tlsCertificatePath = tlsCert ?? env["RELAIS_TLS_CERT"]
+        config.tlsPrivateKeyPath = tlsKey ?? env["RELAIS_TLS_KEY"]
+        let data = dataDir ?? env["RELAIS_DATA_DIR"] ?? ".relais-data"
+        if devTLS && !config.tlsEnabled {
+            let paths = try DevelopmentCertificate.ensure(in: data)
+            config.tlsCertificatePath = paths.certificate
+            config.tlsPrivateKeyPath = paths.key
+        }
+        config.allowPlaintextOnPublicAddress = allowPlaintext
+        config.loops = loops ?? env["RELAIS_LOOPS"].flatMap(Int.init) ?? 0
+        if let v = maxMessageBytes { config.webSocket.maxMessageBytes = v }
+        if let v = maxSendQueueBytes { config.maxSendQueueBytes = v }
+        if let v = pingInterval { config.pingInterval = .milliseconds(Int64(v * 1000)) }
+        if let v = idleTimeout { config.idleTimeout = .milliseconds(Int64(v * 1000)) }
+        if let v = headerTimeout { config.http.headerDeadline = .milliseconds(Int64(v * 1000)) }
+        config.echoEnabled = !noEcho
+        if let v = echoRate { config.echoRatePerSecond = v }
+        if let v = echoBurst { config.echoRateBurst = v }
+        config.permessageDeflate = !noDeflate
+        config.allowedOrigins = allowedOrigins
+
+        ProcessSignal.blockHandledSignals()
+        let server: Server
+        do { server = try Server(configuration: config) } catch {
+            throw ValidationError("\(error)")
+        }
+        server.start()
+        let scheme = config.tlsEnabled ? "wss" : "ws"
+        log("relais listening on \(server.boundAddress) (\(scheme)://\(server.boundAddress)/v1/echo), \(server.configuration.loops) loops")
+        while true {
+            switch ProcessSignal.wait() {
+            case .hangup:
+                do {
+                    try server.reloadTLS()
+                    log("TLS certificate reloaded")
+                } catch {
+                    log("TLS reload failed, keeping the old certificate: \(error)")
+                }
+            case .interrupt, .terminate:
+                log("shutting down: draining \(server.openConnections) connections")
+                server.shutdown()
+                log("stopped")
+                return
+            }
+        }
+    }
+}
+
+/// Environment variables, read once.
+struct Environment {
+    subscript(name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let s = String(cString: value)
+        return s.isEmpty ? nil : s
+    }
+}
+
+/// One line to stderr. Never given client data (addresses, tokens, names, SDP): see docs/privacy.md.
+func log(_ message: String) {
+    var line = message + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
