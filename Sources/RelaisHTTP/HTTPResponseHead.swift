@@ -6,6 +6,12 @@ public struct HTTPResponseHead: Sendable, Equatable {
     public var reason: String
     public var headers: HTTPHeaders
 
+    public init(statusCode: Int, reason: String, headers: HTTPHeaders) {
+        self.statusCode = statusCode
+        self.reason = reason
+        self.headers = headers
+    }
+
     public enum ParseResult: Sendable, Equatable {
         case head(HTTPResponseHead)
         case needMore
