@@ -49,6 +49,15 @@ public struct HTTPRequestParser: Sendable {
                 state = .head(scanned: max(0, available - 3))
                 return .needMore
             }
+            guard headEnd.blockEnd <= limits.maxHeaderBytes else {
+                // The whole head arrived in one read but is still over budget.
+                let lineEnd = buffer.withUnsafeReadableBytes { $0.firstIndex(of: 0x0A) } ?? 0
+                if lineEnd > limits.maxTargetBytes + 64 {
+                    return .error(HTTPError(.uriTooLong, code: "uri_too_long", message: "request line too long"))
+                }
+                return .error(HTTPError(.requestHeaderFieldsTooLarge, code: "header_too_large",
+                                        message: "header section exceeds \(limits.maxHeaderBytes) bytes"))
+            }
             let head = buffer.withUnsafeReadableBytes { Array($0[0..<headEnd.contentEnd]) }
             buffer.moveReaderIndex(forwardBy: headEnd.blockEnd)
             switch parseHead(head) {

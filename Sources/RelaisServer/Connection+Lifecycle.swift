@@ -78,7 +78,10 @@ extension Connection {
         cancelPhaseTimer()
         phaseTimer = loop.scheduleTimer(after: context.configuration.closeTimeout) { [weak self] in self?.abort() }
         if tls != nil {
+            // Encrypt what is queued first: close_notify must be the last record, after the final frames.
+            guard movePendingToOutbound() else { return }
             tls!.close()
+            drainTLSOutput()
         }
         if !processing { flushPending() }
     }

@@ -15,13 +15,20 @@ extension Connection {
 
     /// Moves pending plaintext into the outbound buffer (encrypting with TLS) and writes it.
     func flushPending() {
+        guard movePendingToOutbound() else { return }
+        writeOutbound()
+    }
+
+    /// Encrypts (TLS) or moves (plain) pending plaintext into the outbound buffer. False if the connection died.
+    @discardableResult
+    func movePendingToOutbound() -> Bool {
         if !pendingPlain.isEmpty {
             if tls != nil {
                 let failed: Bool = pendingPlain.withUnsafeBytes { raw in
                     do throws(TLSError) { try tls!.send(plaintext: raw); return false } catch { return true }
                 }
                 pendingPlain.removeAll(keepingCapacity: pendingPlain.capacity <= 64 * 1024)
-                if failed { abort(); return }
+                if failed { abort(); return false }
                 drainTLSOutput()
             } else if outbound.count == outboundOffset {
                 // Nothing queued: hand the buffer over instead of copying it.
@@ -33,7 +40,7 @@ extension Connection {
                 pendingPlain.removeAll(keepingCapacity: pendingPlain.capacity <= 64 * 1024)
             }
         }
-        writeOutbound()
+        return true
     }
 
     /// Moves TLS records produced by OpenSSL into the outbound buffer.
