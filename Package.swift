@@ -77,6 +77,7 @@ let package = Package(
         .testTarget(
             name: "RelaisIntegrationTests",
             dependencies: ["RelaisServer", "RelaisWebSocket", "RelaisTLS", "RelaisHTTP", "RelaisPosix", "RelaisCore"],
+            exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,92 @@
+import Foundation
+import RelaisCore
+import RelaisTLS
+import RelaisWebSocket
+import Testing
+
+/// The `relais` binary as ops run it: signals, draining, certificate reload, refusal to start insecurely.
+@Suite(.serialized) struct ProcessLifecycleTests {
+    /// Starts `relais serve` on a free port and returns the process and the port it reports.
+    private func startRelais(_ extra: [String]) throws -> (Process, UInt16, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
+        process.arguments = ["serve", "--port", "0", "--loops", "2"] + extra
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The first stderr line says where it listens: "relais listening on 127.0.0.1:PORT (...)".
+        var line = ""
+        let handle = err.fileHandleForReading
+        while !line.contains("\n") {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        guard let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+              let port = UInt16(line[range].split(separator: ":").last ?? "") else {
+            process.terminate()
+            throw LifecycleError.noListenLine(line)
+        }
+        return (process, port, err)
+    }
+
+    enum LifecycleError: Error { case noListenLine(String) }
+
+    @Test func sigtermClosesWebSocketsWith1001AndExitsCleanly() throws {
+        let (process, port, _) = try startRelais([])
+        let client = try WebSocketClient(host: "127.0.0.1", port: port, path: "/v1/echo")
+        try client.send(text: "hi")
+        #expect(try client.receiveMessage() == .text(Array("hi".utf8)))
+        kill(process.processIdentifier, SIGTERM)
+        #expect(try client.receiveMessage() == .closed(code: .goingAway, reason: "server shutting down"))
+        try? client.close(code: .goingAway)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func sighupReloadsTheCertificateWithoutDroppingConnections() throws {
+        let dir = NSTemporaryDirectory() + "relais-reload-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let cert = dir + "/c.pem", key = dir + "/k.pem"
+        try CertificateGenerator.writeSelfSigned(certificatePath: cert, privateKeyPath: key)
+        let firstCert = try String(contentsOfFile: cert, encoding: .utf8)
+        let (process, port, _) = try startRelais(["--tls-cert", cert, "--tls-key", key])
+        defer { process.terminate(); process.waitUntilExit() }
+        let old = try WebSocketClient(host: "127.0.0.1", port: port, path: "/v1/echo",
+                                      tls: try TLSContext.client(trustedCAPath: cert), serverName: "localhost")
+        // New certificate on disk, then SIGHUP.
+        try CertificateGenerator.writeSelfSigned(certificatePath: cert, privateKeyPath: key)
+        #expect(try String(contentsOfFile: cert, encoding: .utf8) != firstCert)
+        kill(process.processIdentifier, SIGHUP)
+        // New connections are served with the new certificate (only it is trusted now)...
+        let trustsNew = try TLSContext.client(trustedCAPath: cert)
+        var fresh: WebSocketClient?
+        for _ in 0..<50 where fresh == nil {
+            fresh = try? WebSocketClient(host: "127.0.0.1", port: port, path: "/v1/echo", tls: trustsNew, serverName: "localhost")
+            if fresh == nil { usleep(20_000) }
+        }
+        #expect(fresh != nil)
+        // ...and the connection made before the reload still works.
+        try old.send(text: "still")
+        #expect(try old.receiveMessage() == .text(Array("still".utf8)))
+    }
+
+    @Test func refusesPlaintextOnAPublicAddress() throws {
+        let result = try run(TestPaths.relaisBinary, ["serve", "--host", "0.0.0.0", "--port", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("refusing plain ws/http"))
+    }
+
+    @Test func certCommandWritesAUsableCertificate() throws {
+        let dir = NSTemporaryDirectory() + "relais-cert-cmd-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let result = try run(TestPaths.relaisBinary, ["cert", "--cert", dir + "/c.pem", "--key", dir + "/k.pem", "--name", "relais.test"])
+        #expect(result.status == 0)
+        let text = try run("openssl", ["x509", "-in", dir + "/c.pem", "-noout", "-text"]).stdout
+        #expect(text.contains("DNS:localhost"))
+        #expect(text.contains("DNS:relais.test"))
+        #expect(text.contains("IP Address:127.0.0.1"))
+        _ = try TLSContext.server(certificateChainPath: dir + "/c.pem", privateKeyPath: dir + "/k.pem")
+    }
+}
