@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "relais", targets: ["relais"]),
         .library(name: "RelaisWebSocket", targets: ["RelaisWebSocket"]),
         .library(name: "RelaisServer", targets: ["RelaisServer"]),
+        .library(name: "RelaisQuality", targets: ["RelaisQuality"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,8 @@ let package = Package(
         .target(name: "RelaisPosix", dependencies: ["RelaisCore", "CRelaisLinux"], swiftSettings: swiftSettings),
         .target(name: "RelaisTLS", dependencies: ["RelaisCore", "CRelaisOpenSSL"], swiftSettings: swiftSettings),
         .target(name: "RelaisHTTP", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        // Stats ingestion, counter deltas, scoring, windows, sketches, summaries. Pure computation, no I/O.
+        .target(name: "RelaisQuality", swiftSettings: swiftSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         .target(
             name: "RelaisWebSocket",
             dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "CRelaisZlib", "CRelaisOpenSSL"],
@@ -69,6 +72,12 @@ let package = Package(
         .testTarget(name: "RelaisPosixTests", dependencies: ["RelaisPosix", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisTLSTests", dependencies: ["RelaisTLS", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisHTTPTests", dependencies: ["RelaisHTTP", "RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RelaisQualityTests",
+            dependencies: ["RelaisQuality"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RelaisWebSocketTests",
             dependencies: ["RelaisWebSocket", "RelaisCore"],

@@ -1,0 +1,28 @@
+// swift-tools-version:6.1
+// Benchmarks live in their own package (as swift-nio and package-benchmark do) so the benchmark tool and its
+// malloc interposer never enter the server's dependency graph. Run from this folder:
+//   swift package benchmark                      (all suites)
+//   swift package benchmark --target TransportBenchmarks
+import PackageDescription
+
+let package = Package(
+    name: "RelaisBenchmarks",
+    dependencies: [
+        // Named explicitly so the product references below do not depend on the checkout's folder name.
+        .package(name: "Relais", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Decode + per-stream update per report, compact and browser formats, against JSONDecoder.
+        .executableTarget(
+            name: "QualityBenchmarks",
+            dependencies: [
+                .product(name: "RelaisQuality", package: "Relais"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/QualityBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,168 @@
+// RelaisQuality: the pipeline one event-loop thread owns.
+
+/// The quality pipeline of one event-loop thread: decoder, visits, participants, streams.
+///
+/// **Threading.** Not `Sendable` and not locked: each loop owns one shard and is the only
+/// caller. A visit must live on exactly one shard (route stats by visit, as rooms are routed),
+/// since its participants' windows are combined into one time series. Reads for other threads
+/// go through ``visitSnapshot(_:)`` and ``fleetSnapshot()``, which return `Sendable` copies;
+/// fleet snapshots of all shards merge with ``FleetSnapshot/merge(_:)``.
+///
+/// **Time** is injected: `nowMs` (server time, ms) positions windows; stats `timestamp`s only
+/// give the Δt of counter deltas, so client clock offsets don't matter. Nothing here reads a clock.
+///
+/// **Cost.** After warm-up (first report of each stream), ``ingest(visit:participant:peer:report:nowMs:)``
+/// allocates nothing, closing windows included; see Benchmarks/ and docs/quality.md.
+public final class QualityShard {
+    public struct IngestResult: Sendable {
+        /// The participant's level changed with this report (a window closed): send `quality`.
+        public var levelChanged: Bool
+        public var quality: ParticipantQuality
+    }
+
+    /// A level change found by ``tick(nowMs:)``.
+    public struct LevelChange: Sendable {
+        public var visit: String
+        public var quality: ParticipantQuality
+    }
+
+    private var decoder: StatsDecoder
+    private var report = StatsReport()
+    private var visits: [String: VisitState] = [:]
+    private var fleet = QualitySketches()
+
+    public init(limits: StatsDecoder.Limits = StatsDecoder.Limits()) {
+        decoder = StatsDecoder(limits: limits)
+    }
+
+    @inline(__always)
+    private static func window(_ nowMs: Int64) -> Int64 {
+        nowMs >= 0 ? nowMs / QualityMethod.windowMs : (nowMs - QualityMethod.windowMs + 1) / QualityMethod.windowMs
+    }
+
+    /// Decodes and applies one `stats` report of `participant` about its peer connection with
+    /// `peer` (nil when it holds one). A rejected report changes nothing.
+    public func ingest(visit: String, participant: String, peer: String?, report bytes: UnsafeRawBufferPointer,
+                       nowMs: Int64) throws(StatsDecodeError) -> IngestResult
+    {
+        try decoder.decode(bytes, into: &report)
+        return apply(visit: visit, participant: participant, peer: peer, nowMs: nowMs)
+    }
+
+    /// Convenience for a byte array.
+    public func ingest(visit: String, participant: String, peer: String?, report bytes: [UInt8], nowMs: Int64)
+        throws(StatsDecodeError) -> IngestResult
+    {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(StatsDecodeError) in try decoder.decode(raw, into: &report) }
+        }
+        try result.get()
+        return apply(visit: visit, participant: participant, peer: peer, nowMs: nowMs)
+    }
+
+    /// Applies an already decoded report (HTTP batch ingest decodes with its own decoder).
+    public func ingest(visit: String, participant: String, peer: String?, decoded: StatsReport, nowMs: Int64)
+        -> IngestResult
+    {
+        report = decoded
+        return apply(visit: visit, participant: participant, peer: peer, nowMs: nowMs)
+    }
+
+    private func apply(visit visitId: String, participant id: String, peer: String?, nowMs: Int64) -> IngestResult {
+        let w = Self.window(nowMs)
+        let visit: VisitState
+        if let v = visits[visitId] {
+            visit = v
+        } else {
+            visit = VisitState(id: visitId, nowWindow: w)
+            visits[visitId] = visit
+        }
+        let p: ParticipantState
+        if let existing = visit.participants[id] {
+            p = existing
+        } else {
+            p = ParticipantState(id: id, nowWindow: w)
+            visit.participants[id] = p
+        }
+        let closing = p.openWindow
+        let advanced = p.advance(to: w, visit: visit)
+        if let c = advanced.contribution {
+            visit.fold(c, window: closing)
+            fleet.record(c)
+        }
+        p.apply(report, peer: peer.map(FNV1a.hash) ?? 0, visit: visit)
+        return IngestResult(levelChanged: advanced.changed, quality: p.quality)
+    }
+
+    /// Closes every window that ended by `nowMs` (participants with no report in it included)
+    /// and appends the visits' points. Call at least once per window (e.g. every second).
+    public func tick(nowMs: Int64) -> [LevelChange] {
+        let w = Self.window(nowMs)
+        var changes: [LevelChange] = []
+        for visit in visits.values {
+            for p in visit.participants.values where p.openWindow < w {
+                let closing = p.openWindow
+                let advanced = p.advance(to: w, visit: visit)
+                if let c = advanced.contribution {
+                    visit.fold(c, window: closing)
+                    fleet.record(c)
+                }
+                if advanced.changed { changes.append(LevelChange(visit: visit.id, quality: p.quality)) }
+            }
+            visit.flush(before: w)
+        }
+        return changes
+    }
+
+    /// The participant's current quality; level `unknown` before any score or if not known here.
+    public func quality(visit: String, participant: String) -> ParticipantQuality {
+        visits[visit]?.participants[participant]?.quality ?? ParticipantQuality(participant: participant)
+    }
+
+    public func visitSnapshot(_ visit: String) -> VisitQualitySnapshot? {
+        visits[visit]?.snapshot(ended: false)
+    }
+
+    public var visitIds: [String] { Array(visits.keys) }
+
+    /// This shard's fleet view; merge the snapshots of all shards for the whole node.
+    public func fleetSnapshot() -> FleetSnapshot {
+        var s = FleetSnapshot()
+        s.sketches = fleet
+        var briefs: [VisitBrief] = []
+        for v in visits.values {
+            let c = v.current
+            s.visits += 1
+            s.visitsPerLevel[c.level.rawValue] += 1
+            for p in v.participants.values {
+                s.participants += 1
+                s.participantsPerLevel[p.quality.level.rawValue] += 1
+            }
+            briefs.append(VisitBrief(visit: v.id, level: c.level, mos: c.mos, participants: v.participants.count))
+        }
+        s.worstVisits = FleetSnapshot.worst(briefs)
+        return s
+    }
+
+    /// Forgets a participant (left, removed); its past windows stay in the visit summary.
+    public func removeParticipant(visit: String, participant: String) {
+        visits[visit]?.participants[participant] = nil
+    }
+
+    /// Ends a visit: closes its open windows at `nowMs`, returns its final snapshot and frees it.
+    @discardableResult
+    public func endVisit(_ visit: String, nowMs: Int64) -> VisitQualitySnapshot? {
+        guard let v = visits[visit] else { return nil }
+        let w = Self.window(nowMs) + 1
+        for p in v.participants.values {
+            let closing = p.openWindow
+            if let c = p.advance(to: max(w, closing + 1), visit: v).contribution {
+                v.fold(c, window: closing)
+                fleet.record(c)
+            }
+        }
+        v.flush(before: Int64.max)
+        visits[visit] = nil
+        return v.snapshot(ended: true)
+    }
+}

@@ -1,0 +1,78 @@
+// RelaisQuality: one participant's streams, window and level.
+
+/// One participant of one visit: its streams (keyed by peer + stats id), the open window, the
+/// level tracker and the current ``ParticipantQuality``. Owned by one ``VisitState``, on one shard.
+final class ParticipantState {
+    let idHash: UInt64
+    var streams: [UInt64: StreamState] = [:]
+    /// Index (nowMs / windowMs) of the window being accumulated.
+    var openWindow: Int64
+    var reportsInWindow = 0
+    var windowsWithoutReport = 0
+    var failedInWindow = false
+    /// Whether transport bytes grew in the window (`nil`: the reports carry no transport bytes).
+    var transportGrew: Bool?
+    var lastTransportBytes: [UInt64: Double] = [:]
+    /// Latest report-level RTT (seconds) per peer, for streams without RTCP RTT of their own.
+    var fallbackRtt: [UInt64: Double] = [:]
+    var level = LevelTracker()
+    var quality: ParticipantQuality
+    var hasScored = false
+
+    init(id: String, nowWindow: Int64) {
+        self.idHash = FNV1a.hash(id)
+        self.openWindow = nowWindow
+        self.quality = ParticipantQuality(participant: id)
+        streams.reserveCapacity(8)
+    }
+
+    /// Stream key: the same stats id on two peer connections is two streams.
+    @inline(__always)
+    static func streamKey(peer: UInt64, id: UInt64) -> UInt64 { (peer &* 0x9E37_79B9_7F4A_7C15) ^ id }
+
+    /// Key of a (sender, receiver) pair, for the sender's expected video size.
+    @inline(__always)
+    static func pairKey(sender: UInt64, receiver: UInt64) -> UInt64 { (sender &* 0xC2B2_AE3D_27D4_EB4F) ^ receiver }
+
+    /// Feeds one decoded report (the window was already advanced by the caller).
+    func apply(_ report: StatsReport, peer: UInt64, visit: VisitState) {
+        reportsInWindow += 1
+        if report.connectionFailed { failedInWindow = true }
+        if let bytes = report.transportBytesReceived {
+            if let prev = lastTransportBytes[peer] {
+                transportGrew = (transportGrew ?? false) || bytes > prev
+            }
+            lastTransportBytes[peer] = bytes
+        }
+        // Report-level RTT: the RTCP round trip of what this participant sends on the same peer
+        // connection (end to end, same path in P2P), else the ICE round trip.
+        var rttSum = 0.0
+        var rttCount = 0.0
+        for s in report.streams where s.direction == .outbound {
+            if let r = s[.roundTripTime] {
+                rttSum += r
+                rttCount += 1
+            }
+        }
+        let reportRtt = rttCount > 0 ? rttSum / rttCount : report.transportRoundTripTime
+        if let reportRtt { fallbackRtt[peer] = reportRtt }
+        let fallback = fallbackRtt[peer]
+        for s in report.streams {
+            let key = Self.streamKey(peer: peer, id: s.idHash)
+            if let i = streams.index(forKey: key) {
+                _ = streams.values[i].update(s, fallbackRttSeconds: fallback)
+            } else {
+                var state = StreamState(kind: s.kind, direction: s.direction, peer: peer,
+                                        expectationKey: Self.pairKey(sender: peer, receiver: idHash))
+                _ = state.update(s, fallbackRttSeconds: fallback)
+                streams[key] = state
+            }
+            if s.direction == .outbound, s.kind == .video, let w = s[.expectedWidth], let h = s[.expectedHeight],
+                w > 0, h > 0
+            {
+                visit.expectations[Self.pairKey(sender: idHash, receiver: peer)] =
+                    StreamState.VideoExpectation(width: w, height: h, fps: s[.expectedFps])
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+// RelaisQuality: one stream's baseline, guards and window scoring.
+
+/// Per-stream state: the last accepted report (the baseline for deltas), the open window and
+/// the smoothed score. Keyed by (peer, stats `id`) in ``ParticipantState``.
+struct StreamState {
+    let kind: MediaKind
+    let direction: StreamDirection
+    /// Hash of the peer the report named (0 when none): the key of the report-level RTT.
+    let peer: UInt64
+    /// Key of the (sender, receiver) pair whose expected video size applies (see VisitState).
+    let expectationKey: UInt64
+    var baseline: StreamStats?
+    var window = StreamWindow()
+    /// Smoothed R for audio, smoothed MOS for video.
+    var smoothed = SmoothedScore()
+    /// Last loss estimate, reused through DTX windows (too few packets to estimate loss).
+    var lastLossPct: Double?
+    var lastJitterSeconds: Double?
+    var codec: Codec = .unknown
+    var fec = false
+    /// Largest decoded size and frame rate seen: the fallback "expected" values for video.
+    var maxSeenWidth = 0.0
+    var maxSeenHeight = 0.0
+    var maxSeenFps = 0.0
+    var statedExpected: (width: Double, height: Double, fps: Double?)?
+
+    init(kind: MediaKind, direction: StreamDirection, peer: UInt64, expectationKey: UInt64) {
+        self.kind = kind
+        self.direction = direction
+        self.peer = peer
+        self.expectationKey = expectationKey
+    }
+
+    /// Applies one report's sample. `fallbackRttSeconds` is the report-level RTT used when the
+    /// stream has no RTCP round trip of its own.
+    mutating func update(_ s: StreamStats, fallbackRttSeconds: Double?) -> StreamUpdate {
+        codec = s.codec
+        fec = s.fec
+        if let w = s[.frameWidth], let h = s[.frameHeight], w * h > maxSeenWidth * maxSeenHeight {
+            maxSeenWidth = w
+            maxSeenHeight = h
+        }
+        if let w = s[.expectedWidth], let h = s[.expectedHeight], w > 0, h > 0 {
+            statedExpected = (w, h, s[.expectedFps])
+        }
+        guard let last = baseline else {
+            baseline = s
+            return .baseline
+        }
+        if s.codecIdentity != last.codecIdentity {
+            return rebaseline(s, as: .counterReset)
+        }
+        guard let t1 = s[.timestamp], let t0 = last[.timestamp] else {
+            return rebaseline(s, as: .counterReset)
+        }
+        if t1 == t0 {
+            window.dropped += 1
+            return .stalled
+        }
+        if t1 < t0 { return rebaseline(s, as: .timestampBackwards) }
+        // Any monotonic counter going down means the sender or receiver restarted counting.
+        if decreased(.packetsReceived, s, last) || decreased(.packetsSent, s, last)
+            || decreased(.bytesReceived, s, last) || decreased(.bytesSent, s, last)
+            || decreased(.framesDecoded, s, last) || decreased(.jitterBufferEmittedCount, s, last)
+            || decreased(.totalFreezesDuration, s, last)
+        {
+            return rebaseline(s, as: .counterReset)
+        }
+        accumulate(s, last, elapsedMs: t1 - t0, fallbackRttSeconds: fallbackRttSeconds)
+        baseline = s
+        return .delta
+    }
+
+    private mutating func rebaseline(_ s: StreamStats, as outcome: StreamUpdate) -> StreamUpdate {
+        baseline = s
+        window.resets += 1
+        return outcome
+    }
+
+    @inline(__always)
+    private func decreased(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Bool {
+        guard let a = s[m], let b = last[m] else { return false }
+        return a < b
+    }
+
+    @inline(__always)
+    private func delta(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Double? {
+        guard let a = s[m], let b = last[m] else { return nil }
+        return a - b
+    }
+
+    private mutating func accumulate(_ s: StreamStats, _ last: StreamStats, elapsedMs: Double,
+                                     fallbackRttSeconds: Double?)
+    {
+        window.deltas += 1
+        window.elapsedMs += elapsedMs
+        if let p = s.packets, let p0 = last.packets { window.packets += p - p0 }
+        if let b = s.bytes, let b0 = last.bytes { window.bytes += b - b0 }
+        if let l = delta(.packetsLost, s, last) { window.lost += max(0, l) }
+        if let d = delta(.jitterBufferDelay, s, last), let n = delta(.jitterBufferEmittedCount, s, last), n > 0 {
+            window.jitterBufferDelay += max(0, d)
+            window.jitterBufferEmitted += n
+        }
+        if let f = delta(.framesDecoded, s, last) {
+            window.framesDecoded += f
+            window.hasFramesDecoded = true
+        }
+        if let z = delta(.totalFreezesDuration, s, last) { window.freezeSeconds += z }
+        if let j = s[.jitter] {
+            window.jitterSum += j
+            window.jitterSamples += 1
+        }
+        // RTT: interval average over RTCP measurements since the baseline (observer-js advice),
+        // else the latest RTCP value, else the report-level fallback (ICE or the other direction).
+        if let dt = delta(.totalRoundTripTime, s, last), let dn = delta(.roundTripTimeMeasurements, s, last),
+            dn > 0, dt >= 0
+        {
+            window.rttSum += dt / dn
+            window.rttSamples += 1
+        } else if let rtt = s[.roundTripTime] {
+            window.rttSum += rtt
+            window.rttSamples += 1
+        } else if let rtt = fallbackRttSeconds {
+            window.rttSum += rtt
+            window.rttSamples += 1
+        }
+        if let fps = s[.framesPerSecond] {
+            window.fpsGauge = fps
+            maxSeenFps = max(maxSeenFps, fps)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// RelaisQuality: one visit's participants, time series and summary.
+
+/// One visit on one shard: its participants, the point being built for the current window,
+/// the time series and the summary.
+final class VisitState {
+    let id: String
+    var participants: [String: ParticipantState] = [:]
+    /// Expected video size/fps per (sender, receiver), from the sender's outbound report.
+    var expectations: [UInt64: StreamState.VideoExpectation] = [:]
+    var series: [QualityPoint] = []
+    var summary = VisitSummary()
+    /// Window whose point is being accumulated.
+    var pointWindow: Int64
+    private var point = PointAccumulator()
+
+    /// Series length cap: 24 h of 5 s windows. Older points are dropped (the store keeps them).
+    static let maxPoints = 17_280
+
+    init(id: String, nowWindow: Int64) {
+        self.id = id
+        self.pointWindow = nowWindow
+    }
+
+    /// Adds a participant's closed window `window` to the summary and, if it is the window
+    /// being built, to the current point. A window newer than that emits the pending point first.
+    func fold(_ w: ParticipantWindow, window: Int64) {
+        summary.record(w, durationMs: QualityMethod.windowMs)
+        if window > pointWindow {
+            emitPoint()
+            pointWindow = window
+        }
+        if window == pointWindow { point.add(w) }
+    }
+
+    /// Emits the pending point if its window has ended by `window`.
+    func flush(before window: Int64) {
+        if pointWindow < window {
+            emitPoint()
+            pointWindow = window - 1
+        }
+    }
+
+    private func emitPoint() {
+        guard point.scored > 0 else { return }
+        let p = QualityPoint(startMs: pointWindow * QualityMethod.windowMs, durationMs: QualityMethod.windowMs,
+                             level: point.level, mos: point.mos, rttMs: point.rtt, jitterMs: point.jitter,
+                             lossPct: point.loss, scoredParticipants: point.scored)
+        if series.count >= Self.maxPoints { series.removeFirst(Self.maxPoints / 4) }
+        series.append(p)
+        summary.record(p)
+        point = PointAccumulator()
+    }
+
+    /// Worst current participant level and MOS.
+    var current: (level: QualityLevel, mos: Double?) {
+        var level = QualityLevel.unknown
+        var mos: Double?
+        for p in participants.values {
+            level = min(level, p.quality.level)
+            if let m = p.quality.mos { mos = min(mos ?? m, m) }
+        }
+        return (level, mos)
+    }
+
+    func snapshot(ended: Bool) -> VisitQualitySnapshot {
+        let c = current
+        return VisitQualitySnapshot(visit: id, level: c.level, mos: c.mos,
+                                    participants: participants.values.map(\.quality)
+                                        .sorted { $0.participant < $1.participant },
+                                    series: series, summary: summary, ended: ended)
+    }
+}
+
+/// Worst-of accumulator for one visit point.
+private struct PointAccumulator {
+    var level = QualityLevel.unknown
+    var mos: Double?
+    var rtt: Double?
+    var jitter: Double?
+    var loss: Double?
+    var scored = 0
+
+    mutating func add(_ w: ParticipantWindow) {
+        scored += 1
+        level = min(level, w.level)
+        if let m = w.mos { mos = min(mos ?? m, m) }
+        if let r = w.rttMs { rtt = max(rtt ?? r, r) }
+        if let j = w.jitterMs { jitter = max(jitter ?? j, j) }
+        if let l = w.lossPct { loss = max(loss ?? l, l) }
+    }
+}
