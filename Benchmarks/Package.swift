@@ -23,6 +23,18 @@ let package = Package(
             path: "Benchmarks/QualityBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // RelaisWebSocket per-message work without sockets: 256 B frame decode/encode, 64 KiB masking and UTF-8
+        // validation, 2 KiB permessage-deflate round trip; wall clock and allocations (docs/benchmarks.md).
+        .executableTarget(
+            name: "TransportBenchmarks",
+            dependencies: [
+                .product(name: "RelaisWebSocket", package: "Relais"),
+                .product(name: "RelaisServer", package: "Relais"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TransportBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
