@@ -51,9 +51,11 @@ let package = Package(
             dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "CRelaisZlib", "CRelaisOpenSSL"],
             swiftSettings: swiftSettings
         ),
+        // Protocol v1: tokens, rooms, lobby, consent, relay, resume, TURN credentials, audit events. No sockets.
+        .target(name: "RelaisSignalling", dependencies: ["RelaisCore", "CRelaisOpenSSL"], swiftSettings: swiftSettings),
         .target(
             name: "RelaisServer",
-            dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "RelaisWebSocket"],
+            dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "RelaisWebSocket", "RelaisSignalling", "RelaisQuality"],
             swiftSettings: swiftSettings
         ),
 
@@ -61,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "relais",
             dependencies: [
-                "RelaisServer", "RelaisTLS", "RelaisWebSocket", "RelaisHTTP", "RelaisPosix", "RelaisCore",
+                "RelaisServer", "RelaisTLS", "RelaisWebSocket", "RelaisHTTP", "RelaisPosix", "RelaisCore", "RelaisSignalling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(name: "RelaisPosixTests", dependencies: ["RelaisPosix", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisTLSTests", dependencies: ["RelaisTLS", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisHTTPTests", dependencies: ["RelaisHTTP", "RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisSignallingTests", dependencies: ["RelaisSignalling", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisQualityTests",
             dependencies: ["RelaisQuality"],
@@ -85,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RelaisIntegrationTests",
-            dependencies: ["RelaisServer", "RelaisWebSocket", "RelaisTLS", "RelaisHTTP", "RelaisPosix", "RelaisCore"],
+            dependencies: ["RelaisServer", "RelaisWebSocket", "RelaisTLS", "RelaisHTTP", "RelaisPosix", "RelaisCore", "RelaisSignalling"],
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),

@@ -48,6 +48,13 @@ public struct JSONWriter: Sendable {
     /// Inserts already-encoded JSON (for example a relayed object) as a value.
     public mutating func rawValue(_ json: some Collection<UInt8>) { separator(); bytes.append(contentsOf: json) }
 
+    /// Inserts already-encoded members (`"a":1,"b":2`, no braces) into the current object.
+    public mutating func rawMembers(_ json: some Collection<UInt8>) {
+        guard !json.isEmpty else { return }
+        separator()
+        bytes.append(contentsOf: json)
+    }
+
     public mutating func field(_ name: String, _ v: String) { key(name); value(v) }
     public mutating func field(_ name: String, _ v: Int) { key(name); value(v) }
     public mutating func field(_ name: String, _ v: Int64) { key(name); value(v) }

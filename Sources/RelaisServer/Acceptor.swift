@@ -35,8 +35,8 @@ final class Acceptor: IOHandler {
                 return
             }
             guard let connection = accepted else { return }
-            let peerHash = server.hashPeer(connection.peer)
-            server.adopt(socket: connection.takeSocket(), peerHash: peerHash, acceptedOn: loop)
+            let peer = server.identify(connection.peer)
+            server.adopt(socket: connection.takeSocket(), peer: peer, acceptedOn: loop)
         }
     }
 

@@ -37,7 +37,7 @@ extension Connection {
         case .methodNotAllowed(let allowed):
             respond(HTTPError.methodNotAllowed(allowed).response(), keepAlive: request.keepAlive, includeBody: !isHead)
         case .found(.http(let handler), let parameters):
-            let info = RequestInfo(connectionID: connectionID, isTLS: isTLS, parameters: parameters, peerHash: peerHash)
+            let info = RequestInfo(connectionID: connectionID, isTLS: isTLS, parameters: parameters, peerHash: peer.hash)
             let response = handler(request, info)
             respond(response, keepAlive: request.keepAlive && !context.shuttingDown.load(ordering: .relaxed), includeBody: !isHead)
         case .found(.webSocket(let endpoint), _):

@@ -24,7 +24,9 @@ final class Connection: IOHandler, WebSocketSession {
     let state: LoopState
     let context: ServerContext
     let connectionID: UInt64
-    let peerHash: UInt64
+    let peer: PeerIdentity
+    var peerHash: UInt64 { peer.hash }
+    var peerIsLoopback: Bool { peer.isLoopback }
 
     var socket: Socket?
     var tls: TLSSession?
@@ -50,11 +52,11 @@ final class Connection: IOHandler, WebSocketSession {
     var phaseTimer: TimerID?
     var pingTimer: TimerID?
 
-    init(socket: consuming Socket, peerHash: UInt64, state: LoopState, context: ServerContext) {
+    init(socket: consuming Socket, peer: PeerIdentity, state: LoopState, context: ServerContext) {
         self.loop = state.loop
         self.state = state
         self.context = context
-        self.peerHash = peerHash
+        self.peer = peer
         connectionID = context.makeConnectionID()
         parser = HTTPRequestParser(limits: context.configuration.http)
         let now = state.loop.clock.now()

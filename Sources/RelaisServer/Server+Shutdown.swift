@@ -11,6 +11,16 @@ extension Server {
     /// `shutdownDrainTimeout` for them to finish, drop what is left, stop the loops. Blocks the caller.
     public func shutdown() {
         guard !context.shuttingDown.exchange(true, ordering: .relaxed) else { return }
+        // Visits first: everyone gets `ended` (server_shutdown) and a 1001 close, queued on the connection loops
+        // before the connections' own shutdown below, so the message arrives before the close.
+        let hubsDone = Atomic<Int>(0)
+        for hub in signalling.hubs {
+            hub.loop.execute {
+                hub.value.shutdown()
+                hubsDone.add(1, ordering: .relaxed)
+            }
+        }
+        while hubsDone.load(ordering: .relaxed) < signalling.hubs.count { usleep(1_000) }
         for bound in loopStates {
             bound.loop.execute {
                 let state = bound.value
@@ -33,5 +43,6 @@ extension Server {
         }
         while finished.load(ordering: .relaxed) < loopStates.count { usleep(1_000) }
         group.stopAndJoin()
+        signalling.audit?.close()
     }
 }

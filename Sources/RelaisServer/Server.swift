@@ -17,6 +17,7 @@ public final class Server: Sendable {
     /// The address actually bound (port resolved when 0 was asked for).
     public let boundAddress: SocketAddress
     private let listenersToStart: Mutex<[Int: CInt]>
+    let signalling: SignallingService
 
     /// Binds the listeners. `routes` adds endpoints to the built-in ones (`/healthz`, `/readyz`, `/v1/echo`).
     public init(configuration: ServerConfiguration, routes: (inout Router<Route>) -> Void = { _ in }) throws {
@@ -52,6 +53,12 @@ public final class Server: Sendable {
         router.add("GET", "/readyz", .http { _, _ in
             Self.readinessResponse(shuttingDown: shutdownFlag.value.load(ordering: .relaxed))
         })
+        let audit = try configuration.auditLogPath.map { try AuditWriter(path: $0) }
+        let signalling = SignallingService(configuration: configuration, loops: group.loops, audit: audit)
+        router.add("GET", "/v1/signal", .webSocket(WebSocketEndpoint(subprotocols: ["relais.v1"]) { loop in
+            SignalSession(loop: loop, service: signalling)
+        }))
+        self.signalling = signalling
         routes(&router)
         context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag)
     }
@@ -90,32 +97,33 @@ public final class Server: Sendable {
     }
 
     /// Creates the connection for an accepted socket, on the accepting loop or handed to the next one.
-    func adopt(socket: consuming Socket, peerHash: UInt64, acceptedOn loop: EventLoop) {
+    func adopt(socket: consuming Socket, peer: PeerIdentity, acceptedOn loop: EventLoop) {
         if context.shuttingDown.load(ordering: .relaxed) { return }  // dropping the socket closes it
         try? socket.setNoDelay()
         if configuration.reusePort || group.loops.count == 1 {
-            open(socket: socket, peerHash: peerHash, on: loopStates[loop.index].value)
+            open(socket: socket, peer: peer, on: loopStates[loop.index].value)
             return
         }
         let target = loopStates[group.next().index]
         let fd = socket.releaseDescriptor()
         target.loop.execute { [self] in
-            open(socket: Socket(taking: fd), peerHash: peerHash, on: target.value)
+            open(socket: Socket(taking: fd), peer: peer, on: target.value)
         }
     }
 
-    private func open(socket: consuming Socket, peerHash: UInt64, on state: LoopState) {
-        let connection = Connection(socket: socket, peerHash: peerHash, state: state, context: context)
+    private func open(socket: consuming Socket, peer: PeerIdentity, on state: LoopState) {
+        let connection = Connection(socket: socket, peer: peer, state: state, context: context)
         do throws(Errno) { try connection.start() } catch { connection.abort() }
     }
 
     /// A per-process keyed hash of the peer address: usable for per-address limits, useless for finding a
     /// person (Swift's `Hasher` is SipHash with a random per-process seed).
-    func hashPeer(_ address: SocketAddress?) -> UInt64 {
+    func identify(_ address: SocketAddress?) -> PeerIdentity {
         var hasher = Hasher()
         hasher.combine(address?.host ?? "")
         hasher.combine(context.addressSalt)
-        return UInt64(bitPattern: Int64(hasher.finalize()))
+        let loopback = address.map { $0.isLoopback || $0.host.hasPrefix("::ffff:127.") } ?? false
+        return PeerIdentity(hash: UInt64(bitPattern: Int64(hasher.finalize())), isLoopback: loopback)
     }
 }
 

@@ -1,4 +1,5 @@
 import RelaisHTTP
+import RelaisSignalling
 import RelaisWebSocket
 
 /// Everything `relais serve` can be told, with the defaults of docs/configuration.md.
@@ -42,6 +43,25 @@ public struct ServerConfiguration: Sendable {
 
     /// Allowed browser origins for WebSocket upgrades (empty = any; non-browser clients send no Origin).
     public var allowedOrigins: [String] = []
+
+    // MARK: Signalling (`/v1/signal`)
+
+    /// Rooms, lobby, resume, ICE policy.
+    public var signalling = SignallingConfiguration()
+    /// Join-token keys (`RELAIS_TOKEN_SECRET`, `RELAIS_TOKEN_KEYS`). Empty: `/v1/signal` refuses every join (4401).
+    public var tokenKeys = TokenKeys()
+    /// Append-only, hash-chained audit log (JSON lines). Nil: audit events are dropped (tests only).
+    public var auditLogPath: String?
+    /// First message must be `join` within this (4408 otherwise).
+    public var joinDeadline: Duration = .seconds(10)
+    /// Per-connection token bucket on `/v1/signal` (4429 beyond).
+    public var signalMessageBurst = 2_000
+    public var signalMessagesPerSecond = 500.0
+    /// Joins per client address per minute (0 = unlimited).
+    public var joinsPerAddressPerMinute = 120
+    /// Whether the per-address join limit applies to loopback clients too (off by default: tests and local
+    /// tools share 127.0.0.1; a reverse proxy in front should pass its own limits).
+    public var joinLimitOnLoopback = false
 
     public init() {}
 

@@ -21,6 +21,12 @@ public struct RequestInfo: Sendable {
     public let peerHash: UInt64
 }
 
+/// What the server keeps of a client's address: a salted hash and whether it was loopback.
+struct PeerIdentity: Sendable {
+    let hash: UInt64
+    let isLoopback: Bool
+}
+
 /// State shared by every loop of one server: configuration, routes, TLS context, counters.
 final class ServerContext: Sendable {
     let configuration: ServerConfiguration

@@ -26,6 +26,10 @@ public protocol WebSocketSession: AnyObject {
     func close(code: WebSocketCloseCode, reason: String)
     /// Bytes queued and not yet written to the socket.
     var queuedBytes: Int { get }
+    /// Salted hash of the client address (per-address limits; the address itself is never exposed).
+    var peerHash: UInt64 { get }
+    /// Whether the client connected from a loopback address.
+    var peerIsLoopback: Bool { get }
 }
 
 /// Builds one handler per accepted WebSocket connection of an endpoint.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import RelaisPosix
 import RelaisServer
+import RelaisSignalling
 import RelaisHTTP
 import RelaisWebSocket
 
@@ -49,6 +50,37 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("allowed-origin"), help: "Browser Origin allowed to open WebSockets (repeatable; none = any).")
     var allowedOrigins: [String] = []
 
+    @Option(name: .customLong("token-secret"), help: "HS256 join-token secret. Env: RELAIS_TOKEN_SECRET (RELAIS_TOKEN_KEYS=kid:secret,... for rotation)")
+    var tokenSecret: String?
+    @Option(name: .customLong("audit-log"), help: "Audit log file (default <data-dir>/audit.log). Env: RELAIS_AUDIT_LOG")
+    var auditLog: String?
+    @Option(name: .customLong("stun-url"), help: "STUN URL for iceServers (repeatable). Env: RELAIS_STUN_URLS (comma-separated)")
+    var stunURLs: [String] = []
+    @Option(name: .customLong("turn-url"), help: "TURN URL for iceServers (repeatable). Env: RELAIS_TURN_URLS")
+    var turnURLs: [String] = []
+    @Option(name: .customLong("turn-secret"), help: "coturn static-auth-secret, newest first (repeatable). Env: RELAIS_TURN_SECRETS")
+    var turnSecrets: [String] = []
+    @Flag(name: .customLong("relay-only-patients"), help: "Tell patients' clients to use TURN relay only (hides home addresses).")
+    var relayOnlyPatients = false
+    @Option(name: .customLong("max-participants"), help: "Admitted participants per visit (default 6).")
+    var maxParticipants: Int?
+    @Option(name: .customLong("max-lobby"), help: "Waiting-room members per visit (default 20).")
+    var maxLobby: Int?
+    @Option(name: .customLong("resume-grace"), help: "Seconds a dropped participant may resume (default 30).")
+    var resumeGrace: Double?
+    @Option(name: .customLong("join-deadline"), help: "Seconds to send join after connecting (default 10).")
+    var joinDeadline: Double?
+    @Option(name: .customLong("signal-rate"), help: "Signalling messages per second per connection (default 500; burst --signal-burst).")
+    var signalRate: Double?
+    @Option(name: .customLong("signal-burst"), help: "Signalling burst per connection (default 2000).")
+    var signalBurst: Int?
+    @Option(name: .customLong("joins-per-minute"), help: "Joins per client address per minute (default 120; 0 = unlimited).")
+    var joinsPerMinute: Int?
+    @Flag(name: .customLong("join-limit-loopback"), help: "Apply the per-address join limit to loopback clients too.")
+    var joinLimitLoopback = false
+    @Option(name: .customLong("consent-required"), help: "Default consent policy of new visits: true or false (default true).")
+    var consentRequired: Bool?
+
     func run() throws {
         let env = Environment()
         var config = ServerConfiguration()
@@ -74,6 +106,7 @@ struct Serve: ParsableCommand {
         if let v = echoBurst { config.echoRateBurst = v }
         config.permessageDeflate = !noDeflate
         config.allowedOrigins = allowedOrigins
+        try configureSignalling(&config, env: env, dataDirectory: data)
 
         ProcessSignal.blockHandledSignals()
         let server: Server
@@ -99,6 +132,43 @@ struct Serve: ParsableCommand {
                 return
             }
         }
+    }
+}
+
+extension Serve {
+    /// Token keys, audit log, ICE servers and signalling limits.
+    func configureSignalling(_ config: inout ServerConfiguration, env: Environment, dataDirectory: String) throws {
+        let keys = env["RELAIS_TOKEN_KEYS"].map(TokenKeys.parseKeyList) ?? [:]
+        var secret = tokenSecret ?? env["RELAIS_TOKEN_SECRET"]
+        if secret == nil && keys.isEmpty {
+            // Embedded default for a first run on loopback only: a random secret kept in the data directory, which
+            // `relais token` reads too. Anywhere else a real secret is required.
+            let address = try SocketAddress(host: config.host, port: config.port)
+            guard address.isLoopback else {
+                throw ValidationError("set RELAIS_TOKEN_SECRET (or --token-secret) to serve /v1/signal on \(config.host)")
+            }
+            secret = try DevelopmentSecret.ensure(in: dataDirectory)
+            log("using the development token secret in \(dataDirectory)/token-secret (loopback only)")
+        }
+        config.tokenKeys = TokenKeys(defaultSecret: secret, keysByID: keys)
+        let auditPath = auditLog ?? env["RELAIS_AUDIT_LOG"] ?? dataDirectory + "/audit.log"
+        try DevelopmentSecret.makeDirectory(dataDirectory)
+        config.auditLogPath = auditPath
+        var ice = config.signalling.ice
+        ice.stunURLs = stunURLs + (env["RELAIS_STUN_URLS"]?.split(separator: ",").map(String.init) ?? [])
+        ice.turnURLs = turnURLs + (env["RELAIS_TURN_URLS"]?.split(separator: ",").map(String.init) ?? [])
+        ice.turnSecrets = turnSecrets + (env["RELAIS_TURN_SECRETS"]?.split(separator: ",").map(String.init) ?? [])
+        ice.relayOnlyForPatients = relayOnlyPatients
+        config.signalling.ice = ice
+        if let v = maxParticipants { config.signalling.maxParticipants = v }
+        if let v = maxLobby { config.signalling.maxLobby = v }
+        if let v = resumeGrace { config.signalling.resumeGrace = .milliseconds(Int64(v * 1000)) }
+        if let v = joinDeadline { config.joinDeadline = .milliseconds(Int64(v * 1000)) }
+        if let v = signalRate { config.signalMessagesPerSecond = v }
+        if let v = signalBurst { config.signalMessageBurst = v }
+        if let v = joinsPerMinute { config.joinsPerAddressPerMinute = v }
+        config.joinLimitOnLoopback = joinLimitLoopback
+        if let v = consentRequired { config.signalling.consentRequiredByDefault = v }
     }
 }
 

@@ -1,0 +1,169 @@
+import RelaisCore
+import RelaisPosix
+import RelaisQuality
+import RelaisSignalling
+
+/// Where a session's messages go: its loop and (weakly) its handler.
+///
+/// `@unchecked Sendable`: it is carried to other loops only to be sent back to `loop` with `execute`; the
+/// session is dereferenced on its own loop alone.
+struct SessionHandle: @unchecked Sendable {
+    let loop: EventLoop
+    weak var session: SignalSession?
+}
+
+/// The rooms owned by one event loop, and the driver that performs their actions.
+///
+/// Rooms are spread over loops by a hash of the room id, so every message of a room is handled on one thread in
+/// arrival order; sessions on other loops reach it through that loop's inbox. This is the single routing point
+/// a multi-node deployment would replace (room id → node).
+final class SignalHub {
+    let loop: EventLoop
+    let configuration: SignallingConfiguration
+    let audit: AuditWriter?
+    private(set) var rooms: [String: Room] = [:]
+    /// Ended visits (cannot be entered again), with the time they ended.
+    private var endedRooms: [String: Int64] = [:]
+    private var sessions: [SessionID: SessionHandle] = [:]
+    let quality = QualityShard()
+    private var lastQualitySentMs: [String: Int64] = [:]
+
+    init(loop: EventLoop, configuration: SignallingConfiguration, audit: AuditWriter?) {
+        self.loop = loop
+        self.configuration = configuration
+        self.audit = audit
+    }
+
+    var nowMs: Int64 { loop.clock.wallClockMilliseconds() }
+
+    /// A verified join (or resume) for `roomID`.
+    func join(_ context: JoinContext, handle: SessionHandle, roomID: String) {
+        sessions[context.session] = handle
+        let room: Room
+        if let existing = rooms[roomID] {
+            room = existing
+        } else {
+            if endedRooms[roomID] != nil {
+                refuse(context.session, code: "visit_ended", message: "this visit has ended", close: 4410)
+                return
+            }
+            guard let claims = context.claims else {
+                refuse(context.session, code: "resume_invalid", message: "unknown or expired resume token", close: 4401)
+                return
+            }
+            room = Room(id: roomID, configuration: configuration, consentRequired: claims.consentRequired,
+                        maxDurationSeconds: claims.maxDurationSeconds, nowMs: nowMs)
+            rooms[roomID] = room
+            perform(room.initialTimers(nowMs: nowMs), room: room)
+        }
+        perform(room.handle(.join(context), nowMs: nowMs), room: room)
+    }
+
+    /// Anything else for a room this loop owns.
+    func input(_ input: RoomInput, roomID: String) {
+        guard let room = rooms[roomID] else {
+            if case .disconnected(let session) = input { sessions[session] = nil }
+            return
+        }
+        perform(room.handle(input, nowMs: nowMs), room: room)
+        if case .disconnected(let session) = input { sessions[session] = nil }
+    }
+
+    /// Ends every room (graceful shutdown).
+    func shutdown() {
+        for room in Array(rooms.values) { perform(room.handle(.shutdown, nowMs: nowMs), room: room) }
+    }
+
+    private func refuse(_ session: SessionID, code: String, message: String, close: UInt16) {
+        var json = JSONWriter()
+        json.beginObject()
+        json.field("type", "error")
+        json.field("code", code)
+        json.field("message", message)
+        json.endObject()
+        deliver(session, json.bytes)
+        closeSession(session, code: close, reason: code)
+    }
+
+    private func perform(_ actions: [RoomAction], room: Room) {
+        for action in actions {
+            switch action {
+            case .send(let session, let bytes):
+                deliver(session, bytes)
+            case .close(let session, let code, let reason):
+                closeSession(session, code: code, reason: reason)
+            case .audit(let event):
+                audit?.append(event)
+            case .schedule(let timer, let ms):
+                let roomID = room.id
+                loop.scheduleTimer(after: .milliseconds(ms)) { [weak self] in
+                    if case .emptyCheck = timer { self?.collectIfEmpty(roomID); return }
+                    self?.input(.timer(timer), roomID: roomID)
+                }
+            case .qualityReport(let participant, let peer, let report, let rid):
+                ingest(room: room, participant: participant, peer: peer, report: report, rid: rid)
+            case .qualityForget(let participant):
+                quality.removeParticipant(visit: room.id, participant: participant)
+                lastQualitySentMs[room.id + "\u{0}" + participant] = nil
+            }
+        }
+        if room.ended {
+            rooms[room.id] = nil
+            endedRooms[room.id] = nowMs
+            _ = quality.endVisit(room.id, nowMs: nowMs)
+        } else if room.isEmpty {
+            let roomID = room.id
+            loop.scheduleTimer(after: configuration.emptyRoomTimeout) { [weak self] in
+                self?.collectIfEmpty(roomID)
+            }
+        }
+    }
+
+    private func collectIfEmpty(_ roomID: String) {
+        guard let room = rooms[roomID], room.isEmpty else { return }
+        rooms[roomID] = nil
+        _ = quality.endVisit(roomID, nowMs: nowMs)
+    }
+
+    /// Feeds a `stats` report to this loop's quality shard; `quality` goes out on a level change, or at most
+    /// every 10 s otherwise.
+    private func ingest(room: Room, participant: String, peer: String?, report: [UInt8], rid: String?) {
+        let now = nowMs
+        do throws(StatsDecodeError) {
+            let result = try quality.ingest(visit: room.id, participant: participant, peer: peer, report: report, nowMs: now)
+            perform(room.handle(.statsResult(participant: participant, rid: rid, error: nil), nowMs: now), room: room)
+            let key = room.id + "\u{0}" + participant
+            let last = lastQualitySentMs[key]
+            let periodicDue = result.quality.level != .unknown && (last == nil || now - last! >= 10_000)
+            if result.levelChanged || periodicDue {
+                lastQualitySentMs[key] = now
+                var encoded: [UInt8] = []
+                result.quality.encode(into: &encoded)
+                let members = encoded.count >= 2 ? Array(encoded[1..<(encoded.count - 1)]) : []
+                perform(room.handle(.quality(members: members), nowMs: now), room: room)
+            }
+        } catch {
+            let refusal = RequestError(error.code, "stats report rejected: \(error)", rid: rid, type: "stats")
+            perform(room.handle(.statsResult(participant: participant, rid: rid, error: refusal), nowMs: now), room: room)
+        }
+    }
+
+    /// Sends bytes to a session on whatever loop it lives.
+    private func deliver(_ session: SessionID, _ bytes: [UInt8]) {
+        guard let handle = sessions[session] else { return }
+        if handle.loop === loop {
+            handle.session?.deliver(bytes)
+        } else {
+            handle.loop.execute { handle.session?.deliver(bytes) }
+        }
+    }
+
+    private func closeSession(_ session: SessionID, code: UInt16, reason: String) {
+        guard let handle = sessions.removeValue(forKey: session) else { return }
+        if handle.loop === loop {
+            handle.session?.closeFromRoom(code: code, reason: reason)
+        } else {
+            handle.loop.execute { handle.session?.closeFromRoom(code: code, reason: reason) }
+        }
+    }
+}

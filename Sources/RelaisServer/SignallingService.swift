@@ -1,0 +1,38 @@
+import RelaisCore
+import RelaisPosix
+import RelaisSignalling
+
+/// Everything `/v1/signal` shares across loops: configuration, token checks, limits, audit log, room hubs.
+final class SignallingService: Sendable {
+    let configuration: ServerConfiguration
+    let verifier: TokenVerifier
+    let replayCache = TokenReplayCache()
+    let joinLimiter: JoinRateLimiter
+    let audit: AuditWriter?
+    /// One hub per loop; a room lives on `hubs[hash(room) % count]`.
+    let hubs: [LoopBound<SignalHub>]
+
+    init(configuration: ServerConfiguration, loops: [EventLoop], audit: AuditWriter?) {
+        self.configuration = configuration
+        verifier = TokenVerifier(keys: configuration.tokenKeys)
+        joinLimiter = JoinRateLimiter(perMinute: configuration.joinsPerAddressPerMinute)
+        self.audit = audit
+        var hubs: [LoopBound<SignalHub>] = []
+        for loop in loops {
+            hubs.append(LoopBound(SignalHub(loop: loop, configuration: configuration.signalling, audit: audit), on: loop))
+        }
+        self.hubs = hubs
+    }
+
+    /// The hub owning `roomID` (FNV-1a: stable, cheap, evenly spread for short ids).
+    func hub(forRoom roomID: String) -> LoopBound<SignalHub> {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in roomID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hubs[Int(hash % UInt64(hubs.count))]
+    }
+
+    func recordAuthFailure(code: String, nowMs: Int64) {
+        audit?.append(AuditEvent(kind: .authFailed, detail: code, timeMs: nowMs))
+    }
+
+}
