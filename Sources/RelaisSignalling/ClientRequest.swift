@@ -20,6 +20,11 @@ public enum ClientRequest: Sendable, Equatable {
 public struct ResumeRequest: Sendable, Equatable {
     public var token: String
     public var lastSeq: Int
+
+    public init(token: String, lastSeq: Int) {
+        self.token = token
+        self.lastSeq = lastSeq
+    }
 }
 
 /// The relayed negotiation messages and the field each carries.
