@@ -40,6 +40,34 @@ public struct JSONParser {
         return try result.get()
     }
 
+    /// The raw byte ranges of the elements of the array that occupies `range` of `bytes` (already validated).
+    public static func arrayElementRanges(_ bytes: [UInt8], in range: Range<Int>, maxDepth: Int = 32) throws(JSONParseError) -> [Range<Int>] {
+        let result: Result<[Range<Int>], JSONParseError> = bytes.withUnsafeBytes { raw in
+            var parser = JSONParser(UnsafeRawBufferPointer(rebasing: raw[..<range.upperBound]), maxDepth: maxDepth)
+            parser.index = range.lowerBound
+            do throws(JSONParseError) {
+                guard parser.peek() == UInt8(ascii: "[") else { throw parser.error("expected an array") }
+                parser.index += 1
+                var ranges: [Range<Int>] = []
+                parser.skipWhitespace()
+                if parser.peek() == UInt8(ascii: "]") { return .success(ranges) }
+                while true {
+                    parser.skipWhitespace()
+                    let start = parser.index
+                    _ = try parser.parseValue(depth: 1)
+                    ranges.append(start..<parser.index)
+                    parser.skipWhitespace()
+                    switch parser.peek() {
+                    case UInt8(ascii: ","): parser.index += 1
+                    case UInt8(ascii: "]"): return .success(ranges)
+                    default: throw parser.error("expected ',' or ']'")
+                    }
+                }
+            } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue(depth: 0)
@@ -60,7 +88,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard let c = peek() else { throw error("unexpected end") }
         switch c {
         case UInt8(ascii: "{"):

@@ -8,7 +8,7 @@ import Synchronization
 extension Connection {
     /// Parses and answers every complete request in the buffer (pipelining: answers go out in order).
     func processHTTP() {
-        while phase == .http {
+        while phase == .http && !awaitingDeferredResponse {
             if requestStartedAt == nil && !inbound.isEmpty { requestStartedAt = loop.clock.now() }
             switch parser.parse(&inbound) {
             case .needMore:
@@ -42,7 +42,22 @@ extension Connection {
             respond(response, keepAlive: request.keepAlive && !context.shuttingDown.load(ordering: .relaxed), includeBody: !isHead)
         case .found(.webSocket(let endpoint), _):
             upgrade(request, endpoint: endpoint)
+        case .found(.deferred(let handler), let parameters):
+            let info = RequestInfo(connectionID: connectionID, isTLS: isTLS, parameters: parameters, peerHash: peer.hash)
+            awaitingDeferredResponse = true
+            let keepAlive = request.keepAlive
+            let responder = HTTPResponder(loop: loop, connection: self, keepAlive: keepAlive, includeBody: !isHead)
+            handler(request, info, responder)
         }
+    }
+
+    /// A deferred handler answered: write it, then carry on with pipelined requests.
+    func completeDeferred(_ response: HTTPResponse, keepAlive: Bool, includeBody: Bool) {
+        guard awaitingDeferredResponse, phase == .http else { return }
+        awaitingDeferredResponse = false
+        respond(response, keepAlive: keepAlive && !context.shuttingDown.load(ordering: .relaxed), includeBody: includeBody)
+        processHTTP()
+        if !processing { flushPending() }
     }
 
     /// Writes a response; without keep-alive the connection closes once it is flushed.

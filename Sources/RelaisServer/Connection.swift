@@ -47,6 +47,8 @@ final class Connection: IOHandler, WebSocketSession {
     var webSocket: WebSocketConnection?
     var handler: (any WebSocketHandler)?
     var closeNotified = false
+    /// A deferred route is computing the response to the current request.
+    var awaitingDeferredResponse = false
     var sendQueueOverflowed = false
     var lastReceived: MonotonicTime
     var phaseTimer: TimerID?

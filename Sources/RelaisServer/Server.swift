@@ -59,6 +59,8 @@ public final class Server: Sendable {
             SignalSession(loop: loop, service: signalling)
         }))
         self.signalling = signalling
+        let auth = AdminAuth(tokens: configuration.adminTokens)
+        router.add("POST", "/api/v1/stats", StatsIngestRoute.make(service: signalling, auth: auth, maxBatch: configuration.maxStatsBatch))
         routes(&router)
         context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag)
     }

@@ -44,6 +44,11 @@ public struct ServerConfiguration: Sendable {
     /// Allowed browser origins for WebSocket upgrades (empty = any; non-browser clients send no Origin).
     public var allowedOrigins: [String] = []
 
+    /// Bearer tokens of the admin API (`RELAIS_ADMIN_TOKEN`, comma-separated for rotation). Empty: the API answers 401.
+    public var adminTokens: [String] = []
+    /// Reports per `POST /api/v1/stats` batch.
+    public var maxStatsBatch = 1000
+
     // MARK: Signalling (`/v1/signal`)
 
     /// Rooms, lobby, resume, ICE policy.

@@ -9,6 +9,9 @@ public enum Route: Sendable {
     case http(@Sendable (HTTPRequest, RequestInfo) -> HTTPResponse)
     /// A WebSocket endpoint (the request must be an upgrade).
     case webSocket(WebSocketEndpoint)
+    /// A handler that answers later, possibly from another loop (it gathers state owned by other loops).
+    /// Pipelined requests behind it wait, so responses keep their order.
+    case deferred(@Sendable (HTTPRequest, RequestInfo, HTTPResponder) -> Void)
 }
 
 /// Facts about a request that are not in it. The peer address is deliberately absent: handlers get only a

@@ -148,6 +148,23 @@ final class SignalHub {
         }
     }
 
+    /// A report from the HTTP batch ingest: scored like a `stats` message; if the visit is live here, its
+    /// participants get `quality` on a level change.
+    func ingestExternal(visit: String, participant: String, peer: String?, report: [UInt8]) -> RequestError? {
+        let now = nowMs
+        do throws(StatsDecodeError) {
+            let result = try quality.ingest(visit: visit, participant: participant, peer: peer, report: report, nowMs: now)
+            if result.levelChanged, let room = rooms[visit] {
+                var encoded: [UInt8] = []
+                result.quality.encode(into: &encoded)
+                perform(room.handle(.quality(members: Array(encoded.dropFirst().dropLast())), nowMs: now), room: room)
+            }
+            return nil
+        } catch {
+            return RequestError(error.code, "stats report rejected: \(error)")
+        }
+    }
+
     /// Sends bytes to a session on whatever loop it lives.
     private func deliver(_ session: SessionID, _ bytes: [UInt8]) {
         guard let handle = sessions[session] else { return }

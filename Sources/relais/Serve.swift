@@ -52,6 +52,8 @@ struct Serve: ParsableCommand {
 
     @Option(name: .customLong("token-secret"), help: "HS256 join-token secret. Env: RELAIS_TOKEN_SECRET (RELAIS_TOKEN_KEYS=kid:secret,... for rotation)")
     var tokenSecret: String?
+    @Option(name: .customLong("admin-token"), help: "Bearer token of the admin API (repeatable). Env: RELAIS_ADMIN_TOKEN (comma-separated)")
+    var adminTokens: [String] = []
     @Option(name: .customLong("audit-log"), help: "Audit log file (default <data-dir>/audit.log). Env: RELAIS_AUDIT_LOG")
     var auditLog: String?
     @Option(name: .customLong("stun-url"), help: "STUN URL for iceServers (repeatable). Env: RELAIS_STUN_URLS (comma-separated)")
@@ -151,6 +153,7 @@ extension Serve {
             log("using the development token secret in \(dataDirectory)/token-secret (loopback only)")
         }
         config.tokenKeys = TokenKeys(defaultSecret: secret, keysByID: keys)
+        config.adminTokens = adminTokens + (env["RELAIS_ADMIN_TOKEN"]?.split(separator: ",").map(String.init) ?? [])
         let auditPath = auditLog ?? env["RELAIS_AUDIT_LOG"] ?? dataDirectory + "/audit.log"
         try DevelopmentSecret.makeDirectory(dataDirectory)
         config.auditLogPath = auditPath
