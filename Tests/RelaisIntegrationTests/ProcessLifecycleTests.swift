@@ -10,7 +10,8 @@ import Testing
     private func startRelais(_ extra: [String]) throws -> (Process, UInt16, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
-        process.arguments = ["serve", "--port", "0", "--loops", "2"] + extra
+        let data = NSTemporaryDirectory() + "relais-proc-\(UUID().uuidString)"
+        process.arguments = ["serve", "--port", "0", "--loops", "2", "--token-secret", "lifecycle-secret", "--data-dir", data] + extra
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
@@ -18,7 +19,7 @@ import Testing
         // The first stderr line says where it listens: "relais listening on 127.0.0.1:PORT (...)".
         var line = ""
         let handle = err.fileHandleForReading
-        while !line.contains("\n") {
+        while !line.contains("listening") || !line.hasSuffix("\n") {
             let byte = handle.readData(ofLength: 1)
             if byte.isEmpty { break }
             line += String(decoding: byte, as: UTF8.self)
@@ -73,7 +74,8 @@ import Testing
     }
 
     @Test func refusesPlaintextOnAPublicAddress() throws {
-        let result = try run(TestPaths.relaisBinary, ["serve", "--host", "0.0.0.0", "--port", "0"])
+        let result = try run(TestPaths.relaisBinary, ["serve", "--host", "0.0.0.0", "--port", "0", "--token-secret", "x",
+                                                      "--data-dir", NSTemporaryDirectory() + "relais-refuse-\(getpid())"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("refusing plain ws/http"))
     }
