@@ -75,13 +75,7 @@ final class SignalHub {
     }
 
     private func refuse(_ session: SessionID, code: String, message: String, close: UInt16) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("type", "error")
-        json.field("code", code)
-        json.field("message", message)
-        json.endObject()
-        deliver(session, json.bytes)
+        deliver(session, SessionlessError.bytes(code: code, message: message))
         closeSession(session, code: close, reason: code)
     }
 

@@ -145,13 +145,7 @@ final class SignalSession: WebSocketHandler {
 
     /// An error before any session exists (no `seq`), then close.
     private func refuse(code: String, message: String, close: WebSocketCloseCode) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("type", "error")
-        json.field("code", code)
-        json.field("message", message)
-        json.endObject()
-        connection?.send(text: json.bytes)
+        connection?.send(text: SessionlessError.bytes(code: code, message: message))
         state = .closed
         connection?.close(code: close, reason: code)
     }

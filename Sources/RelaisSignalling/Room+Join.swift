@@ -47,15 +47,7 @@ extension Room {
 
     /// Refuses a join before a session exists: the error carries no seq.
     func refuse(_ session: SessionID, code: String, message: String, close: UInt16) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("type", "error")
-        json.field("code", code)
-        json.field("message", message)
-        json.endObject()
-        actions.append(.send(session, json.bytes))
-        actions.append(.close(session, code: close, reason: code))
-        actions.append(.audit(AuditEvent(kind: .authFailed, room: id, detail: code, timeMs: nowMs)))
+        refuseWithoutSession(session, code: code, message: message, close: close, audit: .authFailed)
     }
 
     /// A known participant joins again with a fresh token: supersede the old connection, or return after leaving.

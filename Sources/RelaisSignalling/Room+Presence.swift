@@ -68,15 +68,14 @@ extension Room {
     }
 
     private func refuseResume(_ session: SessionID, code: String, message: String, close: UInt16) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("type", "error")
-        json.field("code", code)
-        json.field("message", message)
-        json.endObject()
-        actions.append(.send(session, json.bytes))
+        refuseWithoutSession(session, code: code, message: message, close: close, audit: .resumeFailed)
+    }
+
+    /// Error without seq, close, audit: the refusal of a join or resume.
+    func refuseWithoutSession(_ session: SessionID, code: String, message: String, close: UInt16, audit kind: AuditEvent.Kind) {
+        actions.append(.send(session, SessionlessError.bytes(code: code, message: message)))
         actions.append(.close(session, code: close, reason: code))
-        actions.append(.audit(AuditEvent(kind: .resumeFailed, room: id, detail: code, timeMs: nowMs)))
+        actions.append(.audit(AuditEvent(kind: kind, room: id, detail: code, timeMs: nowMs)))
     }
 
     func timerFired(_ timer: RoomTimer) {
