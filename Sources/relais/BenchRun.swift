@@ -1,0 +1,154 @@
+import RelaisCore
+import RelaisPosix
+import RelaisSignalling
+import RelaisWebSocket
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One loop's share of a bench run. Touched only on its loop.
+final class BenchWorker {
+    let loop: EventLoop
+    var clients: [LoopWebSocketClient] = []
+    var running = true
+    var measuring = false
+    var opened = 0
+    var joined = 0
+    var completed = 0
+    var errors = 0
+    var closedEarly = 0
+    var latencies = LatencySamples()
+    var onTick: (() -> Void)?
+
+    init(loop: EventLoop) { self.loop = loop }
+
+    func resetCounters() {
+        completed = 0
+        errors = 0
+        latencies = LatencySamples()
+    }
+}
+
+/// Snapshot of a worker's counters, carried back to the coordinating thread.
+struct WorkerTotals: Sendable {
+    var opened = 0, joined = 0, completed = 0, errors = 0, closedEarly = 0
+    var latencies: [UInt64] = []
+}
+
+final class BenchRun: @unchecked Sendable {
+    // @unchecked: `options` is a value copied in; workers are LoopBound and only touched on their loops.
+    let group: EventLoopGroup
+    let address: SocketAddress
+    let options: Bench
+    let workers: [LoopBound<BenchWorker>]
+    let clock = SystemClock()
+
+    init(group: EventLoopGroup, address: SocketAddress, options: Bench) {
+        self.group = group
+        self.address = address
+        self.options = options
+        workers = group.loops.map { LoopBound(BenchWorker(loop: $0), on: $0) }
+    }
+
+    /// Runs `body` on every worker's loop and waits for all of them.
+    func onAll(_ body: @escaping @Sendable (BenchWorker) -> Void) {
+        let done = Atomic<Int>(0)
+        for w in workers { w.loop.execute { body(w.value); done.add(1, ordering: .relaxed) } }
+        while done.load(ordering: .relaxed) < workers.count { usleep(500) }
+    }
+
+    func totals() -> WorkerTotals {
+        let collected = Mutex<WorkerTotals>(WorkerTotals())
+        onAll { w in
+            collected.withLock { t in
+                t.opened += w.opened; t.joined += w.joined; t.completed += w.completed; t.errors += w.errors
+                t.closedEarly += w.closedEarly
+                t.latencies += w.latencies.values
+            }
+        }
+        return collected.withLock { $0 }
+    }
+
+    /// Waits until `condition(totals)` or the timeout.
+    func waitFor(seconds: Double, _ condition: (WorkerTotals) -> Bool) -> WorkerTotals {
+        let deadline = clock.now() + .milliseconds(Int64(seconds * 1000))
+        var t = totals()
+        while !condition(t) && clock.now() < deadline {
+            usleep(20_000)
+            t = totals()
+        }
+        return t
+    }
+
+    /// Warm-up, then a measured window; returns (totals, seconds, server CPU seconds in the window).
+    func measure() -> (WorkerTotals, Double, Double?) {
+        usleep(UInt32(options.warmup * 1_000_000))
+        onAll { w in w.resetCounters(); w.measuring = true }
+        let cpu0 = options.serverPID.flatMap(ProcessUsage.cpuSeconds)
+        let t0 = clock.now()
+        usleep(UInt32(options.duration * 1_000_000))
+        onAll { w in w.measuring = false }
+        let elapsed = Double(clock.now().since(t0).nanosecondsClamped) / 1e9
+        let cpu1 = options.serverPID.flatMap(ProcessUsage.cpuSeconds)
+        let t = totals()
+        onAll { w in
+            w.running = false
+            for c in w.clients { c.close() }
+        }
+        let cpu = (cpu0 != nil && cpu1 != nil) ? cpu1! - cpu0! : nil
+        return (t, elapsed, cpu)
+    }
+
+    /// Common result fields: rate, latency percentiles, server CPU.
+    func result(_ name: String, _ t: WorkerTotals, _ seconds: Double, _ cpu: Double?, unit: String) -> BenchResult {
+        var r = BenchResult(scenario: name)
+        let rate = Double(t.completed) / seconds
+        r.add("\(unit)_per_s", rate)
+        r.add("\(unit)s", Double(t.completed))
+        let p = LatencySamples(values: t.latencies).percentilesMicroseconds([0.5, 0.99, 0.999])
+        r.add("latency_p50_us", p[0])
+        r.add("latency_p99_us", p[1])
+        r.add("latency_p999_us", p[2])
+        r.add("errors", Double(t.errors))
+        r.add("closed_early", Double(t.closedEarly))
+        if let cpu {
+            r.add("server_cpu_pct", cpu / seconds * 100)
+            if t.completed > 0 { r.add("server_cpu_us_per_\(unit)", cpu / Double(t.completed) * 1e6) }
+        }
+        r.add("seconds", seconds)
+        return r
+    }
+
+    func nowNanoseconds() -> UInt64 { clock.now().nanoseconds }
+
+    /// A 20-digit send timestamp, zero-padded, so receivers can read it at a fixed offset.
+    static func stamp(_ ns: UInt64) -> [UInt8] {
+        let digits = Array(String(ns).utf8)
+        return [UInt8](repeating: UInt8(ascii: "0"), count: max(0, 20 - digits.count)) + digits
+    }
+
+    /// Reads a 20-digit stamp at `offset`.
+    static func readStamp(_ bytes: [UInt8], at offset: Int) -> UInt64? {
+        guard bytes.count >= offset + 20 else { return nil }
+        var v: UInt64 = 0
+        for i in offset..<(offset + 20) {
+            let d = bytes[i] &- 0x30
+            guard d < 10 else { return nil }
+            v = v &* 10 &+ UInt64(d)
+        }
+        return v
+    }
+}
+
+
+/// Finds `needle` in `haystack` (small messages).
+func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    guard needle.count <= haystack.count else { return nil }
+    outer: for i in 0...(haystack.count - needle.count) {
+        for j in 0..<needle.count where haystack[i + j] != needle[j] { continue outer }
+        return i
+    }
+    return nil
+}
