@@ -15,6 +15,7 @@ public final class AuditWriter: Sendable {
     private let queue = Mutex<(events: [AuditEvent], closed: Bool)>(([], false))
     private let wake = Mutex<Bool>(false)
     private let finished = Atomic<Bool>(false)
+    private let writing = Atomic<Bool>(false)
     public let path: String
     private let descriptor: CInt
     private let chain: Mutex<AuditChain>
@@ -40,6 +41,14 @@ public final class AuditWriter: Sendable {
         queue.withLock { $0.events.append(event) }
     }
 
+    /// Waits (briefly) until what is queued now has been written, so a reader sees it.
+    public func flushForReading() {
+        for _ in 0..<200 {
+            if queue.withLock({ $0.events.isEmpty }) && !writing.load(ordering: .acquiring) { return }
+            usleep(1_000)
+        }
+    }
+
     /// Writes what is queued and stops the writer thread (clean shutdown).
     public func close() {
         queue.withLock { $0.closed = true }
@@ -51,6 +60,7 @@ public final class AuditWriter: Sendable {
             let (batch, closed) = queue.withLock { state -> ([AuditEvent], Bool) in
                 let taken = state.events
                 state.events.removeAll(keepingCapacity: true)
+                if !taken.isEmpty { writing.store(true, ordering: .releasing) }
                 return (taken, state.closed)
             }
             if !batch.isEmpty {
@@ -65,6 +75,7 @@ public final class AuditWriter: Sendable {
                     }
                 }
                 _ = fdatasync(descriptor)
+                writing.store(false, ordering: .releasing)
             } else if closed {
                 _ = Glibc.close(descriptor)
                 finished.store(true, ordering: .releasing)

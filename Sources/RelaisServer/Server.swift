@@ -61,6 +61,7 @@ public final class Server: Sendable {
         self.signalling = signalling
         let auth = AdminAuth(tokens: configuration.adminTokens)
         router.add("POST", "/api/v1/stats", StatsIngestRoute.make(service: signalling, auth: auth, maxBatch: configuration.maxStatsBatch))
+        AdminAPI(service: signalling, auth: auth).register(in: &router)
         routes(&router)
         context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag)
     }

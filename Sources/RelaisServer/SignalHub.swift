@@ -22,9 +22,12 @@ final class SignalHub {
     let configuration: SignallingConfiguration
     let audit: AuditWriter?
     private(set) var rooms: [String: Room] = [:]
-    /// Ended visits (cannot be entered again), with the time they ended.
-    private var endedRooms: [String: Int64] = [:]
+    /// Ended visits (cannot be entered again), kept for the API (bounded: the oldest are dropped).
+    var endedVisits: [String: VisitInfo] = [:]
+    private var endedOrder: [String] = []
     private var sessions: [SessionID: SessionHandle] = [:]
+    /// How many ended visits the API remembers per loop (persistence comes with the store).
+    static let endedVisitMemory = 10_000
     let quality = QualityShard()
     private var lastQualitySentMs: [String: Int64] = [:]
 
@@ -43,7 +46,7 @@ final class SignalHub {
         if let existing = rooms[roomID] {
             room = existing
         } else {
-            if endedRooms[roomID] != nil {
+            if endedVisits[roomID] != nil {
                 refuse(context.session, code: "visit_ended", message: "this visit has ended", close: 4410)
                 return
             }
@@ -79,7 +82,7 @@ final class SignalHub {
         closeSession(session, code: close, reason: code)
     }
 
-    private func perform(_ actions: [RoomAction], room: Room) {
+    func perform(_ actions: [RoomAction], room: Room) {
         for action in actions {
             switch action {
             case .send(let session, let bytes):
@@ -103,8 +106,7 @@ final class SignalHub {
         }
         if room.ended {
             rooms[room.id] = nil
-            endedRooms[room.id] = nowMs
-            _ = quality.endVisit(room.id, nowMs: nowMs)
+            recordEnded(room, snapshot: quality.endVisit(room.id, nowMs: nowMs))
         } else if room.isEmpty {
             let roomID = room.id
             loop.scheduleTimer(after: configuration.emptyRoomTimeout) { [weak self] in
@@ -113,8 +115,44 @@ final class SignalHub {
         }
     }
 
+    private func recordEnded(_ room: Room, snapshot: VisitQualitySnapshot?) {
+        endedVisits[room.id] = VisitInfo(
+            id: room.id, state: "ended", createdAtMs: room.createdAtMs, endedAtMs: nowMs, endReason: room.endReason,
+            endsAtMs: room.endsAtMs, consentRequired: room.consentRequired, maxParticipants: room.maxParticipants,
+            participants: room.pastParticipants, quality: snapshot?.participants ?? [], snapshot: snapshot)
+        endedOrder.append(room.id)
+        if endedOrder.count > Self.endedVisitMemory {
+            endedVisits[endedOrder.removeFirst()] = nil
+        }
+    }
+
+    func perform(adminInput input: RoomInput, roomID: String) -> Bool {
+        guard let room = rooms[roomID] else { return false }
+        perform(room.handle(input, nowMs: nowMs), room: room)
+        return true
+    }
+
+    /// Creates a visit ahead of time (scheduling systems). False if the id is taken or ended.
+    func createVisit(id: String, consentRequired: Bool?, maxDurationSeconds: Int?, maxParticipants: Int?, endsAtMs: Int64?) -> Bool {
+        guard rooms[id] == nil, endedVisits[id] == nil else { return false }
+        let room = Room(id: id, configuration: configuration, consentRequired: consentRequired, maxDurationSeconds: maxDurationSeconds,
+                        maxParticipants: maxParticipants, endsAtMs: endsAtMs, nowMs: nowMs)
+        rooms[id] = room
+        perform(room.initialTimers(nowMs: nowMs), room: room)
+        // A scheduled visit nobody joins is kept until its end (or the empty timeout after it).
+        return true
+    }
+
+    func liveInfo(_ room: Room) -> VisitInfo {
+        let snapshot = quality.visitSnapshot(room.id)
+        return VisitInfo(id: room.id, state: "live", createdAtMs: room.createdAtMs, endedAtMs: nil, endReason: nil,
+                         endsAtMs: room.endsAtMs, consentRequired: room.consentRequired, maxParticipants: room.maxParticipants,
+                         participants: room.participantSummaries, quality: snapshot?.participants ?? [], snapshot: snapshot)
+    }
+
     private func collectIfEmpty(_ roomID: String) {
         guard let room = rooms[roomID], room.isEmpty else { return }
+        if let endsAtMs = room.endsAtMs, endsAtMs > nowMs { return }  // scheduled: wait for its participants
         rooms[roomID] = nil
         _ = quality.endVisit(roomID, nowMs: nowMs)
     }

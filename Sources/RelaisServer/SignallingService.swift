@@ -9,6 +9,8 @@ final class SignallingService: Sendable {
     let replayCache = TokenReplayCache()
     let joinLimiter: JoinRateLimiter
     let audit: AuditWriter?
+    /// Mints tokens for `POST /api/v1/visits` (default secret, else the first keyed one).
+    let minter: TokenMinter?
     /// One hub per loop; a room lives on `hubs[hash(room) % count]`.
     let hubs: [LoopBound<SignalHub>]
 
@@ -17,6 +19,13 @@ final class SignallingService: Sendable {
         verifier = TokenVerifier(keys: configuration.tokenKeys)
         joinLimiter = JoinRateLimiter(perMinute: configuration.joinsPerAddressPerMinute)
         self.audit = audit
+        if let secret = configuration.tokenKeys.defaultSecret {
+            minter = TokenMinter(secret: String(decoding: secret, as: UTF8.self))
+        } else if let (kid, secret) = configuration.tokenKeys.keysByID.sorted(by: { $0.key < $1.key }).first {
+            minter = TokenMinter(secret: String(decoding: secret, as: UTF8.self), keyID: kid)
+        } else {
+            minter = nil
+        }
         var hubs: [LoopBound<SignalHub>] = []
         for loop in loops {
             hubs.append(LoopBound(SignalHub(loop: loop, configuration: configuration.signalling, audit: audit), on: loop))

@@ -113,17 +113,21 @@ extension Room {
         updateClinicianPresence()
     }
 
-    /// A clinician removes someone: no resume, and a fresh token leads to the lobby, never straight in.
-    func remove(_ p: Participant, by clinician: Participant) {
+    /// A clinician (or the admin API, actor `api`) removes someone: no resume, and a fresh token leads to the
+    /// lobby, never straight in.
+    func remove(_ p: Participant, actor: String) {
         send(p, "ended") { $0.field("reason", "removed") }
         if let s = p.session { actions.append(.close(s, code: 4403, reason: "removed")) }
         removedResumeTokens.insert(p.resumeToken)
         removedParticipants.insert(p.id)
-        audit(.remove, p, actor: clinician.id)
+        audit(.remove, p, actor: actor)
         depart(p, reason: "removed")
     }
 
     func forget(_ p: Participant) {
+        pastParticipants.removeAll { $0.id == p.id }
+        pastParticipants.append(ParticipantSummary(id: p.id, role: p.role, relation: p.relation, state: "gone",
+                                                   consentGranted: p.consentGranted, joinedAtMs: p.joinedAt))
         if let s = p.session { sessions[s] = nil }
         participants[p.id] = nil
         order.removeAll { $0 == p.id }

@@ -35,7 +35,7 @@ extension Room {
                 sendError(p, rid: rid, code: "unknown_participant", message: "no such participant in this visit")
                 return
             }
-            remove(member, by: p)
+            remove(member, actor: p.id)
             sendAck(p, rid: rid)
         case .end:
             guard requireClinician(p, rid) else { return }

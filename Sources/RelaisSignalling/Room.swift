@@ -25,18 +25,21 @@ public final class Room {
     var lastClinicianPresence = false
     /// Resume tokens of removed participants (a specific refusal instead of "unknown token").
     var removedResumeTokens: Set<String> = []
+    /// Everyone who was in the visit and is gone, with the state they left in (`gone`), for the API.
+    public internal(set) var pastParticipants: [ParticipantSummary] = []
     /// Participants removed by a clinician: a fresh token leads them to the lobby whatever their role.
     var removedParticipants: Set<String> = []
 
     public init(id: String, configuration: SignallingConfiguration, consentRequired: Bool? = nil,
-                maxDurationSeconds: Int? = nil, maxParticipants: Int? = nil, nowMs: Int64) {
+                maxDurationSeconds: Int? = nil, maxParticipants: Int? = nil, endsAtMs: Int64? = nil, nowMs: Int64) {
         self.id = id
         self.configuration = configuration
         self.consentRequired = consentRequired ?? configuration.consentRequiredByDefault
         consentVersion = configuration.consentVersion
         self.maxParticipants = maxParticipants ?? configuration.maxParticipants
         createdAtMs = nowMs
-        if let maxDurationSeconds { endsAtMs = nowMs + Int64(maxDurationSeconds) * 1000 }
+        if let maxDurationSeconds { self.endsAtMs = nowMs + Int64(maxDurationSeconds) * 1000 }
+        if let endsAtMs { self.endsAtMs = min(endsAtMs, self.endsAtMs ?? .max) }
     }
 
     /// Processes one input at wall-clock time `nowMs` and returns what to do, in order.
@@ -54,6 +57,10 @@ public final class Room {
         case .statsResult(let id, let rid, let error):
             guard let p = participants[id] else { break }
             if let error { sendError(p, rid: rid, code: error.code, message: error.message) } else { sendAck(p, rid: rid) }
+        case .adminEnd:
+            endVisit(reason: "ended", actor: "api", closeCode: 4410)
+        case .adminRemove(let id):
+            if let p = participants[id] { remove(p, actor: "api") }
         case .quality(let members):
             for p in admitted { send(p, "quality") { $0.rawMembers(members) } }
         }
@@ -79,6 +86,14 @@ public final class Room {
     /// Participants for the API and tests: (id, role, state) in join order.
     public var roster: [(id: String, role: ParticipantRole, state: String, consent: Bool)] {
         order.compactMap { participants[$0] }.map { ($0.id, $0.role, $0.stateName, $0.consentGranted) }
+    }
+
+    /// Participants as the admin API shows them (opaque ids, no names).
+    public var participantSummaries: [ParticipantSummary] {
+        order.compactMap { participants[$0] }.map {
+            ParticipantSummary(id: $0.id, role: $0.role, relation: $0.relation, state: $0.stateName, consentGranted: $0.consentGranted,
+                               joinedAtMs: $0.joinedAt)
+        }
     }
 
     /// The participant a resume token belongs to.

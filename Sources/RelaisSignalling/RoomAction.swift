@@ -40,6 +40,10 @@ public enum RoomInput: Sendable {
     case invalid(SessionID, RequestError)
     /// Outcome of a `.qualityReport`: ack (when `rid`) or an error with the decoder's code.
     case statsResult(participant: String, rid: String?, error: RequestError?)
+    /// The admin API ends the visit (reason `ended`, 4410).
+    case adminEnd
+    /// The admin API removes a participant (as a clinician's `remove`).
+    case adminRemove(participant: String)
     /// A participant's quality changed: `quality` goes to every admitted participant. `members` are the
     /// encoded fields of the message without braces.
     case quality(members: [UInt8])

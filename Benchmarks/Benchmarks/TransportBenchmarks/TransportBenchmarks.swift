@@ -74,6 +74,8 @@ let benchmarks: @Sendable () -> Void = {
         scalingFactor: .kilo,
         maxDuration: .seconds(3)
     )
+    // Operations of a microsecond or more are timed one by one (more samples within maxDuration).
+    let perOperation = Benchmark.Configuration(scalingFactor: .one)
     _ = (text256.count, maskedFrame256.count, ascii64K.count, multibyte64K.count, json2K.count)
 
     // One masked 256-byte text message from the socket to a `.text` event: the bytes are appended to the
@@ -104,7 +106,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Mask 64 KiB") { benchmark in
+    Benchmark("Mask 64 KiB", configuration: perOperation) { benchmark in
         var buffer = ascii64K
         for _ in benchmark.scaledIterations {
             buffer.withUnsafeMutableBytes { WebSocketMask.apply(key: (0x37, 0xFA, 0x21, 0x3D), to: $0, offset: 0) }
@@ -112,13 +114,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("UTF-8 validate 64 KiB ASCII") { benchmark in
+    Benchmark("UTF-8 validate 64 KiB ASCII", configuration: perOperation) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(ascii64K.withUnsafeBytes { UTF8Validator.isValid($0) })
         }
     }
 
-    Benchmark("UTF-8 validate 64 KiB multi-byte") { benchmark in
+    Benchmark("UTF-8 validate 64 KiB multi-byte", configuration: perOperation) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(multibyte64K.withUnsafeBytes { UTF8Validator.isValid($0) })
         }
@@ -126,7 +128,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // permessage-deflate with context takeover (the default agreement): one compressor and one decompressor
     // that keep their window across messages.
-    Benchmark("Deflate + inflate 2 KiB JSON (context takeover, zlib streams)") { benchmark in
+    Benchmark("Deflate + inflate 2 KiB JSON (context takeover, zlib streams)", configuration: perOperation) { benchmark in
         var deflater = DeflateStream(windowBits: 15)
         var inflater = InflateStream()
         var compressed: [UInt8] = []
@@ -146,7 +148,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The same round trip through the state machines: client `sendText` (compress + frame + mask) then server
     // `nextEvent` (parse + unmask + inflate + UTF-8), both with context takeover.
-    Benchmark("Deflate + inflate 2 KiB JSON (context takeover, client -> server connection)") { benchmark in
+    Benchmark("Deflate + inflate 2 KiB JSON (context takeover, client -> server connection)", configuration: perOperation) { benchmark in
         let agreed = PerMessageDeflateConfiguration()
         var client = WebSocketConnection(role: .client, deflate: agreed)
         var server = WebSocketConnection(role: .server, deflate: agreed)

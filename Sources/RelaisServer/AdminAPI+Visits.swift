@@ -1,0 +1,98 @@
+import RelaisCore
+import RelaisHTTP
+import RelaisSignalling
+
+extension AdminAPI {
+    /// `GET /api/v1/visits?state=live|ended&from=ms&to=ms&limit=n&cursor=c`, newest first.
+    func listVisits(_ request: HTTPRequest, _ info: RequestInfo, _ responder: HTTPResponder) {
+        let q = request.queryParameters
+        if let state = q["state"], state != "live", state != "ended" {
+            responder.respond(HTTPError(.badRequest, code: "invalid_parameter", message: "state must be live or ended").response())
+            return
+        }
+        guard let limit = Int(q["limit"] ?? "50"), (1...500).contains(limit) else {
+            responder.respond(HTTPError(.badRequest, code: "invalid_parameter", message: "limit must be 1-500").response())
+            return
+        }
+        let from = q["from"].flatMap { Int64($0) }, to = q["to"].flatMap { Int64($0) }
+        var after: (Int64, String)?
+        if let cursor = q["cursor"] {
+            guard let bytes = Base64.decode(cursor), let text = String(validating: bytes, as: UTF8.self),
+                  let colon = text.firstIndex(of: ":"), let t = Int64(text[..<colon]) else {
+                responder.respond(HTTPError(.badRequest, code: "invalid_cursor", message: "cursor is not valid").response())
+                return
+            }
+            after = (t, String(text[text.index(after: colon)...]))
+        }
+        let state = q["state"]
+        let cursor = after
+        gather({ hub -> [VisitInfo] in
+            var infos: [VisitInfo] = []
+            if state != "ended" { infos += hub.rooms.values.map { hub.liveInfo($0) } }
+            if state != "live" { infos += hub.endedVisits.values }
+            return infos
+        }, done: { parts in
+            var all = parts.flatMap { $0 }.filter { v in
+                (from.map { v.createdAtMs >= $0 } ?? true) && (to.map { v.createdAtMs < $0 } ?? true)
+            }
+            // Newest first; ties by id so the order (and the cursor) is total.
+            all.sort { ($0.createdAtMs, $0.id) > ($1.createdAtMs, $1.id) }
+            if let cursor { all = all.filter { ($0.createdAtMs, $0.id) < cursor } }
+            let page = Array(all.prefix(limit))
+            responder.respond(Self.json { json in
+                json.key("visits")
+                json.beginArray()
+                for v in page { v.write(into: &json, detail: false) }
+                json.endArray()
+                if all.count > limit, let last = page.last {
+                    json.field("nextCursor", Base64.encode(Array("\(last.createdAtMs):\(last.id)".utf8), urlSafe: true))
+                } else {
+                    json.key("nextCursor")
+                    json.nullValue()
+                }
+            })
+        })
+    }
+
+    /// `GET /api/v1/visits/{id}`.
+    func showVisit(_ request: HTTPRequest, _ info: RequestInfo, _ responder: HTTPResponder) {
+        let id = info.parameters["id"] ?? ""
+        onVisit(id, { hub -> VisitInfo? in hub.rooms[id].map { hub.liveInfo($0) } ?? hub.endedVisits[id] }) { visit in
+            guard let visit else { responder.respond(Self.notFound()); return }
+            var json = JSONWriter(capacity: 2048)
+            visit.write(into: &json, detail: true)
+            responder.respond(.json(json.bytes))
+        }
+    }
+
+    /// `DELETE /api/v1/visits/{id}`: ends the visit for everyone (reason `ended`, close 4410).
+    func endVisit(_ request: HTTPRequest, _ info: RequestInfo, _ responder: HTTPResponder) {
+        let id = info.parameters["id"] ?? ""
+        onVisit(id, { hub -> Bool? in
+            if hub.endedVisits[id] != nil { return false }
+            return hub.perform(adminInput: .adminEnd, roomID: id) ? true : nil
+        }) { outcome in
+            switch outcome {
+            case nil: responder.respond(Self.notFound())
+            case false?: responder.respond(HTTPError(.conflict, code: "visit_already_ended", message: "the visit has already ended").response())
+            case true?: responder.respond(Self.json { $0.field("id", id); $0.field("state", "ended") })
+            }
+        }
+    }
+
+    /// `DELETE /api/v1/visits/{id}/participants/{pid}`: removes someone (no resume; back to the lobby with a fresh token).
+    func removeParticipant(_ request: HTTPRequest, _ info: RequestInfo, _ responder: HTTPResponder) {
+        let id = info.parameters["id"] ?? "", pid = info.parameters["pid"] ?? ""
+        onVisit(id, { hub -> Bool? in
+            guard let room = hub.rooms[id] else { return nil }
+            guard room.participantSummaries.contains(where: { $0.id == pid }) else { return false }
+            return hub.perform(adminInput: .adminRemove(participant: pid), roomID: id)
+        }) { outcome in
+            switch outcome {
+            case nil: responder.respond(Self.notFound())
+            case false?: responder.respond(Self.notFound("participant"))
+            case true?: responder.respond(Self.json { $0.field("visit", id); $0.field("participant", pid); $0.field("state", "removed") })
+            }
+        }
+    }
+}
