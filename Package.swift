@@ -23,6 +23,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // MARK: - C shims
@@ -55,7 +58,12 @@ let package = Package(
         .target(name: "RelaisSignalling", dependencies: ["RelaisCore", "CRelaisOpenSSL"], swiftSettings: swiftSettings),
         .target(
             name: "RelaisServer",
-            dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "RelaisWebSocket", "RelaisSignalling", "RelaisQuality"],
+            dependencies: [
+                "RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "RelaisWebSocket", "RelaisSignalling", "RelaisQuality",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -65,6 +73,7 @@ let package = Package(
             dependencies: [
                 "RelaisServer", "RelaisTLS", "RelaisWebSocket", "RelaisHTTP", "RelaisPosix", "RelaisCore", "RelaisSignalling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -30,6 +30,11 @@ public final class QualityShard {
     private var report = StatsReport()
     private var visits: [String: VisitState] = [:]
     private var fleet = QualitySketches()
+    /// The last (visit, participant) that reported, and the last peer's hash: a participant
+    /// sends report after report, so comparing two short strings replaces two `String`-keyed
+    /// dictionary lookups (SipHash) and the FNV hash of the peer. Cleared on removal.
+    private var recent: (visit: String, participant: String, visitState: VisitState, state: ParticipantState)?
+    private var recentPeer: (name: String, hash: UInt64)?
 
     public init(limits: StatsDecoder.Limits = StatsDecoder.Limits()) {
         decoder = StatsDecoder(limits: limits)
@@ -71,18 +76,13 @@ public final class QualityShard {
     private func apply(visit visitId: String, participant id: String, peer: String?, nowMs: Int64) -> IngestResult {
         let w = Self.window(nowMs)
         let visit: VisitState
-        if let v = visits[visitId] {
-            visit = v
-        } else {
-            visit = VisitState(id: visitId, nowWindow: w)
-            visits[visitId] = visit
-        }
         let p: ParticipantState
-        if let existing = visit.participants[id] {
-            p = existing
+        if let r = recent, r.participant == id, r.visit == visitId {
+            visit = r.visitState
+            p = r.state
         } else {
-            p = ParticipantState(id: id, nowWindow: w)
-            visit.participants[id] = p
+            (visit, p) = lookUp(visit: visitId, participant: id, window: w)
+            recent = (visitId, id, visit, p)
         }
         let closing = p.openWindow
         let advanced = p.advance(to: w, visit: visit)
@@ -90,8 +90,34 @@ public final class QualityShard {
             visit.fold(c, window: closing)
             fleet.record(c)
         }
-        p.apply(report, peer: peer.map(FNV1a.hash) ?? 0, visit: visit)
+        p.apply(report, peer: peerHash(peer), visit: visit)
         return IngestResult(levelChanged: advanced.changed, quality: p.quality)
+    }
+
+    /// The visit and participant states, created on first use.
+    private func lookUp(visit visitId: String, participant id: String, window w: Int64)
+        -> (VisitState, ParticipantState)
+    {
+        let visit: VisitState
+        if let v = visits[visitId] {
+            visit = v
+        } else {
+            visit = VisitState(id: visitId, nowWindow: w)
+            visits[visitId] = visit
+        }
+        if let existing = visit.participants[id] { return (visit, existing) }
+        let p = ParticipantState(id: id, nowWindow: w)
+        visit.participants[id] = p
+        return (visit, p)
+    }
+
+    /// FNV-1a of the peer's name (0 for none), remembered for the last peer seen.
+    private func peerHash(_ peer: String?) -> UInt64 {
+        guard let peer else { return 0 }
+        if let r = recentPeer, r.name == peer { return r.hash }
+        let h = FNV1a.hash(peer)
+        recentPeer = (peer, h)
+        return h
     }
 
     /// Closes every window that ended by `nowMs` (participants with no report in it included)
@@ -146,6 +172,7 @@ public final class QualityShard {
 
     /// Forgets a participant (left, removed); its past windows stay in the visit summary.
     public func removeParticipant(visit: String, participant: String) {
+        recent = nil
         visits[visit]?.participants[participant] = nil
     }
 
@@ -153,6 +180,7 @@ public final class QualityShard {
     @discardableResult
     public func endVisit(_ visit: String, nowMs: Int64) -> VisitQualitySnapshot? {
         guard let v = visits[visit] else { return nil }
+        recent = nil
         let w = Self.window(nowMs) + 1
         for p in v.participants.values {
             let closing = p.openWindow

@@ -1,3 +1,4 @@
+import Logging
 import RelaisHTTP
 import RelaisSignalling
 import RelaisWebSocket
@@ -40,6 +41,9 @@ public struct ServerConfiguration: Sendable {
     public var echoEnabled = true
     public var echoRateBurst = 2_000
     public var echoRatePerSecond = 500.0
+
+    /// Where the server logs (opaque ids and codes only, never client data). Silent unless the CLI sets one.
+    public var logger = Logger(label: "relais", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Allowed browser origins for WebSocket upgrades (empty = any; non-browser clients send no Origin).
     public var allowedOrigins: [String] = []

@@ -1,3 +1,4 @@
+import Logging
 import RelaisCore
 import RelaisPosix
 import RelaisSignalling
@@ -16,6 +17,8 @@ final class SignalSession: WebSocketHandler {
     private var id = SessionID(0)
     private var bucket: TokenBucket
     private var deadline: TimerID?
+    /// Correlates the log lines of one join across loops.
+    private var requestID = ""
 
     init(loop: EventLoop, service: SignallingService) {
         self.loop = loop
@@ -90,6 +93,7 @@ final class SignalSession: WebSocketHandler {
 
     private func join(token: String?, resume: ResumeRequest?, session: any WebSocketSession) {
         let nowMs = loop.clock.wallClockMilliseconds()
+        requestID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         if let resume {
             guard let room = Room.roomID(fromResumeToken: resume.token) else {
                 refuse(code: "resume_invalid", message: "unknown or expired resume token", close: .authenticationFailed)
@@ -102,6 +106,8 @@ final class SignalSession: WebSocketHandler {
         let claims: TokenClaims
         switch service.verifier.verify(token, nowSeconds: nowMs / 1000) {
         case .failure(let error):
+            service.configuration.logger.notice("join refused", metadata: [
+                "request": .string(requestID), "connection": .stringConvertible(id.value), "code": .string(error.code)])
             service.recordAuthFailure(code: error.code, nowMs: nowMs)
             refuse(code: error.code, message: error.message, close: .authenticationFailed)
             return
@@ -122,6 +128,9 @@ final class SignalSession: WebSocketHandler {
     }
 
     private func enter(room: String, context: JoinContext) {
+        service.configuration.logger.info("join", metadata: [
+            "request": .string(requestID), "connection": .stringConvertible(id.value), "visit": .string(room),
+            "participant": .string(context.claims?.subject ?? "(resume)"), "role": .string(context.claims?.role.rawValue ?? "-")])
         if let deadline { loop.cancelTimer(deadline) }
         deadline = nil
         state = .inRoom(room)
@@ -145,6 +154,8 @@ final class SignalSession: WebSocketHandler {
 
     /// An error before any session exists (no `seq`), then close.
     private func refuse(code: String, message: String, close: WebSocketCloseCode) {
+        service.configuration.logger.debug("session refused", metadata: [
+            "connection": .stringConvertible(id.value), "code": .string(code), "close": .stringConvertible(close.rawValue)])
         connection?.send(text: SessionlessError.bytes(code: code, message: message))
         state = .closed
         connection?.close(code: close, reason: code)

@@ -1,3 +1,5 @@
+import Logging
+import Synchronization
 import ArgumentParser
 import RelaisPosix
 import RelaisServer
@@ -52,6 +54,10 @@ struct Serve: ParsableCommand {
 
     @Option(name: .customLong("token-secret"), help: "HS256 join-token secret. Env: RELAIS_TOKEN_SECRET (RELAIS_TOKEN_KEYS=kid:secret,... for rotation)")
     var tokenSecret: String?
+    @Option(name: .customLong("log-format"), help: "json or text (default: text on a terminal, json otherwise). Env: RELAIS_LOG_FORMAT")
+    var logFormat: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info). Env: RELAIS_LOG_LEVEL")
+    var logLevel: String?
     @Option(name: .customLong("admin-token"), help: "Bearer token of the admin API (repeatable). Env: RELAIS_ADMIN_TOKEN (comma-separated)")
     var adminTokens: [String] = []
     @Option(name: .customLong("audit-log"), help: "Audit log file (default <data-dir>/audit.log). Env: RELAIS_AUDIT_LOG")
@@ -85,6 +91,8 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let env = Environment()
+        let logger = try Self.makeLogger(format: logFormat ?? env["RELAIS_LOG_FORMAT"], level: logLevel ?? env["RELAIS_LOG_LEVEL"])
+        Self.logger.withLock { $0 = logger }
         var config = ServerConfiguration()
         config.host = host ?? env["RELAIS_HOST"] ?? config.host
         if let p = port ?? env["RELAIS_PORT"].flatMap(UInt16.init) { config.port = p }
@@ -108,6 +116,7 @@ struct Serve: ParsableCommand {
         if let v = echoBurst { config.echoRateBurst = v }
         config.permessageDeflate = !noDeflate
         config.allowedOrigins = allowedOrigins
+        config.logger = logger
         try configureSignalling(&config, env: env, dataDirectory: data)
 
         ProcessSignal.blockHandledSignals()
@@ -184,8 +193,30 @@ struct Environment {
     }
 }
 
-/// One line to stderr. Never given client data (addresses, tokens, names, SDP): see docs/privacy.md.
+/// Lifecycle lines of the CLI, through the configured logger. Never given client data (docs/privacy.md).
 func log(_ message: String) {
-    var line = message + "\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    Serve.logger.withLock { $0 }.info("\(message)")
+}
+
+extension Serve {
+    /// The process logger (set by `serve`; plain text to stderr otherwise).
+    static let logger = Mutex<Logger>(Logger(label: "relais") { TextLogHandler(label: $0) })
+
+    static func makeLogger(format: String?, level: String?) throws -> Logger {
+        let json: Bool
+        switch format {
+        case nil: json = isatty(2) == 0
+        case "json": json = true
+        case "text": json = false
+        default: throw ValidationError("log format must be json or text")
+        }
+        var logger = Logger(label: "relais") { label -> any LogHandler in
+            json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
+        }
+        if let level {
+            guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
+            logger.logLevel = parsed
+        }
+        return logger
+    }
 }

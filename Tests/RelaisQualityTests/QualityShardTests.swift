@@ -122,3 +122,25 @@ struct QualityShardTests {
         shard.removeParticipant(visit: "v", participant: "p")
     }
 }
+
+extension QualityShardTests {
+    @Test("the recent-participant cache never outlives removeParticipant or endVisit")
+    func recentCache() throws {
+        let shard = QualityShard()
+        for t in stride(from: 0, through: 10, by: 2) {
+            // Two participants and two peers interleaved: the cache must switch every report.
+            _ = try shard.ingest(visit: "v", participant: "p", peer: "x", report: Self.audio(t: t), nowMs: Int64(t) * 1000)
+            _ = try shard.ingest(visit: "v", participant: "q", peer: nil, report: Self.audio(t: t, lossPct: 10),
+                                 nowMs: Int64(t) * 1000)
+        }
+        #expect(shard.quality(visit: "v", participant: "p").level == .excellent)
+        #expect(shard.quality(visit: "v", participant: "q").level < .excellent)
+        shard.removeParticipant(visit: "v", participant: "q")
+        let again = try shard.ingest(visit: "v", participant: "q", peer: nil, report: Self.audio(t: 12), nowMs: 12_000)
+        #expect(again.quality.level == .unknown)  // a new participant: baseline only
+        _ = shard.endVisit("v", nowMs: 13_000)
+        let fresh = try shard.ingest(visit: "v", participant: "p", peer: "x", report: Self.audio(t: 14), nowMs: 14_000)
+        #expect(fresh.quality.level == .unknown)
+        #expect(shard.visitSnapshot("v")?.participants.count == 1)
+    }
+}

@@ -34,6 +34,17 @@ extension JSONScanner {
     mutating func readString() throws(StatsDecodeError) -> JSONString {
         pos += 1  // opening quote
         let start = pos
+        // Eight bytes per step while none of them is special (`"`, `\`, control): member names
+        // and ids are 5–30 plain ASCII bytes, so this is where most of a report's bytes go.
+        while pos &+ 8 <= count {
+            let special = Self.specialBytes(UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
+            if special == 0 {
+                pos &+= 8
+                continue
+            }
+            pos &+= special.trailingZeroBitCount &>> 3  // first special byte; the loop below takes it
+            break
+        }
         while pos < count {
             let b = base[pos]
             // One compare covers the common case: printable ASCII other than `"` and `\`.
@@ -42,7 +53,7 @@ extension JSONScanner {
                 continue
             }
             if b == UInt8(ascii: "\"") {
-                let token = JSONString(start: start, end: pos, hash: shapeHash(start, pos))
+                let token = token(start, pos)
                 pos += 1
                 if token.count > limits.maxStringBytes { throw .valueTooLong(offset: start) }
                 return token
@@ -67,30 +78,51 @@ extension JSONScanner {
         throw .truncated
     }
 
-    /// O(1) hash from a string's length and its first and last 8 bytes. Used for member names,
-    /// which are always confirmed byte for byte after the lookup, so a collision costs a probe,
-    /// never a wrong field. (A per-byte FNV chain cost ~4 cycles a byte, most of the decode time.)
+    /// High bit set in each byte lane of `w` (little-endian) that is `"`, `\\` or below 0x20.
+    /// Each test is the classic "has zero byte" trick, `(x - 0x01…) & ~x & 0x80…`; a borrow can
+    /// mark a lane *above* a true hit, never below one, so the lowest set bit is exact, and that
+    /// is the only one the caller uses.
     @inline(__always)
-    func shapeHash(_ start: Int, _ end: Int) -> UInt64 {
-        let n = end - start
-        var a: UInt64 = 0
-        var b: UInt64 = 0
-        if n >= 8 {
-            a = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
-            b = UnsafeRawPointer(base + end - 8).loadUnaligned(as: UInt64.self)
-        } else {
-            for i in 0..<n { a = a << 8 | UInt64(base[start + i]) }
-        }
-        var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
-        h ^= h >> 29
-        return h
+    static func specialBytes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let isQuote = (quote &- ones) & ~quote
+        let isBackslash = (backslash &- ones) & ~backslash
+        let isControl = (w &- ones &* 0x20) & ~w
+        return (isQuote | isBackslash | isControl) & high
     }
 
-    /// Shape hash of a constant, to build the member-name table.
-    static func shapeHash(_ text: StaticString) -> UInt64 {
+    /// The token for bytes `start..<end`: O(1) in the length, from the first and last 8 bytes.
+    /// Member names are matched on (length, head, tail) and only names over 16 bytes compare
+    /// their middle too, so a hash collision costs a probe, never a wrong field. (A per-byte FNV
+    /// chain cost ~4 cycles a byte, most of the decode time.)
+    @inline(__always)
+    func token(_ start: Int, _ end: Int) -> JSONString {
+        let n = end - start
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if n >= 8 {
+            head = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(base + end - 8).loadUnaligned(as: UInt64.self)
+        } else if start + 8 <= count {
+            // Short string with 8 readable bytes (the closing quote and more follow): one load, masked.
+            let mask: UInt64 = (1 << UInt64(truncatingIfNeeded: n &* 8)) &- 1
+            head = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self) & mask
+        } else {
+            for i in 0..<n { head |= UInt64(base[start + i]) << UInt64(truncatingIfNeeded: i &* 8) }
+        }
+        var h = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+        h ^= h >> 29
+        return JSONString(start: start, end: end, head: head, tail: tail, hash: h)
+    }
+
+    /// The token of a constant, to build the member-name table (reads only its own bytes).
+    static func token(_ text: StaticString) -> JSONString {
         let scanner = JSONScanner(base: UnsafeRawPointer(text.utf8Start), count: text.utf8CodeUnitCount,
                                   limits: StatsDecoder.Limits())
-        return scanner.shapeHash(0, text.utf8CodeUnitCount)
+        return scanner.token(0, text.utf8CodeUnitCount)
     }
 
     /// FNV-1a of the token's bytes: the identity of an `id`/`codecId`… value, where every byte
@@ -109,8 +141,26 @@ extension JSONScanner {
     func equals(_ token: JSONString, _ text: StaticString) -> Bool {
         let n = text.utf8CodeUnitCount
         guard token.count == n else { return false }
-        let p = text.utf8Start
-        for i in 0..<n where base[token.start + i] != p[i] { return false }
+        let p = UnsafeRawPointer(text.utf8Start)
+        let q = UnsafeRawPointer(base + token.start)
+        guard n >= 8 else { return memcmpBytes(q, p, n) }
+        // Word by word, the last word overlapping the previous one: never reads past either end.
+        var i = 0
+        while i &+ 8 < n {
+            if q.loadUnaligned(fromByteOffset: i, as: UInt64.self) != p.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i &+= 8
+        }
+        return q.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            == p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+    }
+
+    @inline(__always)
+    private func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        for i in 0..<n where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+            return false
+        }
         return true
     }
 

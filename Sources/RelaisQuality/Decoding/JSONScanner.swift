@@ -1,6 +1,6 @@
 // RelaisQuality: an allocation-free, pull-style JSON scanner over borrowed bytes.
 
-/// A string token: where its raw bytes are and a case-folded FNV-1a hash of them.
+/// A string token: where its raw bytes are, its first and last 8 bytes and a hash of them.
 ///
 /// The scanner never materialises a `String`: callers match keys and enum values by hash and
 /// then confirm the bytes, and keep ids as hashes. Escapes are validated but not decoded, so a
@@ -8,7 +8,12 @@
 struct JSONString {
     var start: Int
     var end: Int
-    /// Shape hash (length, first and last 8 bytes) of the raw bytes; see `shapeHash`.
+    /// Bytes 0..<min(8, count) as a little-endian word, zero-padded.
+    var head: UInt64
+    /// Bytes count-8..<count as a little-endian word when count ≥ 8, else 0. With `head` and the
+    /// length this *is* the string up to 16 bytes, so most member names compare in two words.
+    var tail: UInt64
+    /// Shape hash of length, `head` and `tail`; see `JSONScanner.shape`.
     var hash: UInt64
     var count: Int { end - start }
 }
@@ -43,6 +48,8 @@ struct JSONScanner {
     mutating func skipWhitespace() {
         while pos < count {
             let b = base[pos]
+            // Every JSON token starts above 0x20, so one compare settles the usual (minified) case.
+            if b > 0x20 { return }
             // space, \t, \n, \r are the only JSON whitespace.
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { pos += 1 } else { return }
         }

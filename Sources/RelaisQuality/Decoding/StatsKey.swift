@@ -55,11 +55,13 @@ enum StatsKey: Equatable {
 /// Open-addressed hash table from member-name bytes to ``StatsKey``, built once.
 ///
 /// Lookup is one shape hash (length, first and last 8 bytes), one or two probes
-/// and a byte comparison: no `String`, no allocation. Unknown names (most of a getStats()
-/// report) miss on the first probe almost always, since the table is at most a quarter full.
+/// and a two-word comparison (plus the middle bytes of names over 16 bytes): no `String`, no
+/// allocation. Unknown names (most of a getStats() report) miss on the first probe almost
+/// always, since the table is at most a quarter full.
 struct StatsKeyTable: Sendable {
     private struct Slot {
-        var hash: UInt64
+        /// The name's token (offsets unused): hash, length, head and tail words.
+        var token: JSONString
         var name: StaticString
         var key: StatsKey
     }
@@ -78,10 +80,10 @@ struct StatsKeyTable: Sendable {
         precondition(entries.count * 4 <= Self.size, "key table too full")
         var slots = [Slot?](repeating: nil, count: Self.size)
         for (name, key) in entries {
-            let h = JSONScanner.shapeHash(name)
-            var i = Int(truncatingIfNeeded: h) & (Self.size - 1)
+            let token = JSONScanner.token(name)
+            var i = Int(truncatingIfNeeded: token.hash) & (Self.size - 1)
             while slots[i] != nil { i = (i + 1) & (Self.size - 1) }
-            slots[i] = Slot(hash: h, name: name, key: key)
+            slots[i] = Slot(token: token, name: name, key: key)
         }
         self.slots = slots
     }
@@ -90,7 +92,12 @@ struct StatsKeyTable: Sendable {
     func lookup(_ token: JSONString, in scanner: JSONScanner) -> StatsKey? {
         var i = Int(truncatingIfNeeded: token.hash) & (Self.size - 1)
         while let slot = slots[i] {
-            if slot.hash == token.hash, scanner.equals(token, slot.name) { return slot.key }
+            // Length, head and tail equal: the whole name up to 16 bytes; longer ones check the middle.
+            if slot.token.hash == token.hash, slot.token.head == token.head, slot.token.tail == token.tail,
+                slot.token.count == token.count, token.count <= 16 || scanner.equals(token, slot.name)
+            {
+                return slot.key
+            }
             i = (i + 1) & (Self.size - 1)
         }
         return nil

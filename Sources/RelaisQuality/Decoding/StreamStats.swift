@@ -40,7 +40,11 @@ public struct StreamStats: Sendable {
 
     /// The field's value if the report carried it.
     public subscript(_ metric: StatsMetric) -> Double? {
+        // Always inlined: an outlined getter received the ~270-byte struct by address and
+        // copied it (memcpy) on each of the ~35 field reads per report in the update path.
+        @inline(__always)
         get { present & (1 << UInt64(metric.rawValue)) != 0 ? values[metric.rawValue] : nil }
+        @inline(__always)
         set {
             if let newValue {
                 values[metric.rawValue] = newValue

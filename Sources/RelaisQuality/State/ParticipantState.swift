@@ -57,6 +57,12 @@ final class ParticipantState {
         let reportRtt = rttCount > 0 ? rttSum / rttCount : report.transportRoundTripTime
         if let reportRtt { fallbackRtt[peer] = reportRtt }
         let fallback = fallbackRtt[peer]
+        // Work on a local copy of the dictionary (moved out, so still uniquely referenced and
+        // updated in place): each access to a class's stored property is a dynamic exclusivity
+        // check (~80 instructions with its thread-local lookup), four or more per stream.
+        var streams = self.streams
+        self.streams = [:]
+        defer { self.streams = streams }
         for s in report.streams {
             let key = Self.streamKey(peer: peer, id: s.idHash)
             if let i = streams.index(forKey: key) {
