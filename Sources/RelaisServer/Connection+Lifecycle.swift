@@ -1,3 +1,4 @@
+import CoreMetrics
 import RelaisCore
 import RelaisHTTP
 import RelaisPosix
@@ -41,6 +42,7 @@ extension Connection {
         switch phase {
         case .tlsHandshake:
             context.tlsHandshakeFailures.add(1, ordering: .relaxed)
+            context.metrics.tlsHandshakesFailed.increment()
             abort()
         case .http:
             if let started = requestStartedAt {

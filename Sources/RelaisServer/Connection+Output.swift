@@ -1,3 +1,4 @@
+import CoreMetrics
 import RelaisCore
 import RelaisHTTP
 import RelaisPosix
@@ -101,6 +102,7 @@ extension Connection {
         guard !sendQueueOverflowed, outbound.count - outboundOffset > context.configuration.maxSendQueueBytes else { return }
         sendQueueOverflowed = true
         context.sendQueueOverflows.add(1, ordering: .relaxed)
+        context.metrics.sendQueueOverflows.increment()
         if phase == .webSocket {
             closeWebSocket(code: .cannotKeepUp, reason: "cannot keep up")
         } else {

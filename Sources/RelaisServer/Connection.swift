@@ -1,3 +1,4 @@
+import CoreMetrics
 import RelaisCore
 import RelaisHTTP
 import RelaisPosix
@@ -84,6 +85,7 @@ final class Connection: IOHandler, WebSocketSession {
         try loop.register(fd: descriptor, events: interest, handler: self)
         state.connections[connectionID] = self
         context.openConnections.add(1, ordering: .relaxed)
+        context.metrics.connectionsAccepted.increment()
         armPhaseTimer()
     }
 
@@ -150,7 +152,8 @@ final class Connection: IOHandler, WebSocketSession {
             drainTLSOutput()
             switch result {
             case .failed:
-                if phase == .tlsHandshake { context.tlsHandshakeFailures.add(1, ordering: .relaxed) }
+                if phase == .tlsHandshake { context.tlsHandshakeFailures.add(1, ordering: .relaxed)
+                    context.metrics.tlsHandshakesFailed.increment() }
                 closeAfterFlush()
                 return
             case .closed:
@@ -161,6 +164,7 @@ final class Connection: IOHandler, WebSocketSession {
             case .ok:
                 if phase == .tlsHandshake {
                     guard tls?.isHandshakeComplete ?? false else { return }
+                    context.metrics.tlsHandshakesOK.increment()
                     phase = .http
                     armPhaseTimer()
                 }

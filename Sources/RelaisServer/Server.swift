@@ -1,3 +1,4 @@
+import CoreMetrics
 import RelaisCore
 import RelaisHTTP
 import RelaisPosix
@@ -48,13 +49,14 @@ public final class Server: Sendable {
         self.configuration = configuration
 
         let shutdownFlag = ShutdownFlag()
+        let metrics = ServerMetrics()
         var router = Router<Route>()
         Self.addBuiltinRoutes(to: &router, configuration: configuration)
         router.add("GET", "/readyz", .http { _, _ in
             Self.readinessResponse(shuttingDown: shutdownFlag.value.load(ordering: .relaxed))
         })
         let audit = try configuration.auditLogPath.map { try AuditWriter(path: $0) }
-        let signalling = SignallingService(configuration: configuration, loops: group.loops, audit: audit)
+        let signalling = SignallingService(configuration: configuration, loops: group.loops, audit: audit, metrics: metrics)
         router.add("GET", "/v1/signal", .webSocket(WebSocketEndpoint(subprotocols: ["relais.v1"]) { loop in
             SignalSession(loop: loop, service: signalling)
         }))
@@ -63,7 +65,13 @@ public final class Server: Sendable {
         router.add("POST", "/api/v1/stats", StatsIngestRoute.make(service: signalling, auth: auth, maxBatch: configuration.maxStatsBatch))
         AdminAPI(service: signalling, auth: auth).register(in: &router)
         routes(&router)
-        context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag)
+        router.add("GET", "/metrics", MetricsRoute.make(service: signalling, metrics: metrics, shutdownFlag: shutdownFlag))
+        let context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag, metrics: metrics)
+        // Weak: the context owns the metrics, so a strong capture here would keep both alive forever.
+        metrics.openCounts.withLock { $0 = { [weak context] in
+            (context?.openConnections.load(ordering: .relaxed) ?? 0, context?.webSocketConnections.load(ordering: .relaxed) ?? 0)
+        } }
+        self.context = context
     }
 
     deinit {
@@ -74,6 +82,7 @@ public final class Server: Sendable {
     /// Starts the loop threads and begins accepting.
     public func start() {
         group.start()
+        for loop in group.loops { loop.execute { [context] in Self.measureLag(loop: loop, metrics: context.metrics) } }
         let descriptors = listenersToStart.withLock { taken in
             defer { taken.removeAll() }
             return taken
@@ -117,6 +126,15 @@ public final class Server: Sendable {
     private func open(socket: consuming Socket, peer: PeerIdentity, on state: LoopState) {
         let connection = Connection(socket: socket, peer: peer, state: state, context: context)
         do throws(Errno) { try connection.start() } catch { connection.abort() }
+    }
+
+    /// Event-loop lag: a timer asks to run 500 ms from now; how late it actually runs is time the loop spent busy.
+    private static func measureLag(loop: EventLoop, metrics: ServerMetrics) {
+        let expected = loop.clock.now() + .milliseconds(500)
+        loop.scheduleTimer(at: expected) {
+            metrics.loopLag.recordNanoseconds(Int64(loop.clock.now().since(expected).nanosecondsClamped))
+            measureLag(loop: loop, metrics: metrics)
+        }
     }
 
     /// A per-process keyed hash of the peer address: usable for per-address limits, useless for finding a

@@ -42,11 +42,14 @@ final class ServerContext: Sendable {
     var shuttingDown: ShutdownFlag { shutdownFlag }
     let sendQueueOverflows = Atomic<Int>(0)
     let tlsHandshakeFailures = Atomic<Int>(0)
+    let metrics: ServerMetrics
     /// Random per-process salt for hashing peer addresses.
     let addressSalt: UInt64
 
-    init(configuration: ServerConfiguration, router: Router<Route>, tls: TLSContextHolder?, shutdownFlag: ShutdownFlag) {
+    init(configuration: ServerConfiguration, router: Router<Route>, tls: TLSContextHolder?, shutdownFlag: ShutdownFlag,
+         metrics: ServerMetrics) {
         self.shutdownFlag = shutdownFlag
+        self.metrics = metrics
         self.configuration = configuration
         self.router = router
         self.tls = tls

@@ -1,3 +1,4 @@
+import CoreMetrics
 import RelaisCore
 import RelaisPosix
 import RelaisQuality
@@ -31,7 +32,10 @@ final class SignalHub {
     let quality = QualityShard()
     private var lastQualitySentMs: [String: Int64] = [:]
 
-    init(loop: EventLoop, configuration: SignallingConfiguration, audit: AuditWriter?) {
+    let metrics: ServerMetrics
+
+    init(loop: EventLoop, configuration: SignallingConfiguration, audit: AuditWriter?, metrics: ServerMetrics) {
+        self.metrics = metrics
         self.loop = loop
         self.configuration = configuration
         self.audit = audit
@@ -164,6 +168,7 @@ final class SignalHub {
         do throws(StatsDecodeError) {
             let result = try quality.ingest(visit: room.id, participant: participant, peer: peer, report: report, nowMs: now)
             perform(room.handle(.statsResult(participant: participant, rid: rid, error: nil), nowMs: now), room: room)
+            if result.levelChanged { recordQuality(result.quality) }
             let key = room.id + "\u{0}" + participant
             let last = lastQualitySentMs[key]
             let periodicDue = result.quality.level != .unknown && (last == nil || now - last! >= 10_000)
@@ -199,11 +204,36 @@ final class SignalHub {
 
     /// Sends bytes to a session on whatever loop it lives.
     private func deliver(_ session: SessionID, _ bytes: [UInt8]) {
+        if bytes.starts(with: Self.errorPrefix), let code = Self.errorCode(in: bytes) { metrics.error(code) }
         guard let handle = sessions[session] else { return }
         if handle.loop === loop {
             handle.session?.deliver(bytes)
         } else {
             handle.loop.execute { handle.session?.deliver(bytes) }
+        }
+    }
+
+    private static let errorPrefix = Array(#"{"type":"error""#.utf8)
+    private static let codeKey = Array(#""code":""#.utf8)
+
+    /// The `code` of an error message we built (codes never contain quotes or escapes).
+    static func errorCode(in bytes: [UInt8]) -> String? {
+        guard bytes.count > codeKey.count else { return nil }
+        for i in 0...(bytes.count - codeKey.count) where bytes[i] == codeKey[0] && Array(bytes[i..<(i + codeKey.count)]) == codeKey {
+            let start = i + codeKey.count
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// Records a participant's current figures in the quality histograms.
+    func recordQuality(_ q: ParticipantQuality) {
+        if let mos = q.mos { metrics.mos.record(mos) }
+        if let a = q.audio {
+            metrics.rttMs.record(a.rttMs)
+            metrics.jitterMs.record(a.jitterMs)
+            metrics.lossPct.record(a.lossPct)
         }
     }
 

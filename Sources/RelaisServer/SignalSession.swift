@@ -42,6 +42,10 @@ final class SignalSession: WebSocketHandler {
             return
         }
         let parsed = ParsedRequest.parse(text)
+        switch parsed {
+        case .success(let request): service.metrics.message(request.type)
+        case .failure: service.metrics.message("invalid")
+        }
         switch state {
         case .closed:
             return
@@ -154,6 +158,7 @@ final class SignalSession: WebSocketHandler {
 
     /// An error before any session exists (no `seq`), then close.
     private func refuse(code: String, message: String, close: WebSocketCloseCode) {
+        service.metrics.error(code)
         service.configuration.logger.debug("session refused", metadata: [
             "connection": .stringConvertible(id.value), "code": .string(code), "close": .stringConvertible(close.rawValue)])
         connection?.send(text: SessionlessError.bytes(code: code, message: message))

@@ -14,7 +14,10 @@ final class SignallingService: Sendable {
     /// One hub per loop; a room lives on `hubs[hash(room) % count]`.
     let hubs: [LoopBound<SignalHub>]
 
-    init(configuration: ServerConfiguration, loops: [EventLoop], audit: AuditWriter?) {
+    let metrics: ServerMetrics
+
+    init(configuration: ServerConfiguration, loops: [EventLoop], audit: AuditWriter?, metrics: ServerMetrics) {
+        self.metrics = metrics
         self.configuration = configuration
         verifier = TokenVerifier(keys: configuration.tokenKeys)
         joinLimiter = JoinRateLimiter(perMinute: configuration.joinsPerAddressPerMinute)
@@ -28,7 +31,7 @@ final class SignallingService: Sendable {
         }
         var hubs: [LoopBound<SignalHub>] = []
         for loop in loops {
-            hubs.append(LoopBound(SignalHub(loop: loop, configuration: configuration.signalling, audit: audit), on: loop))
+            hubs.append(LoopBound(SignalHub(loop: loop, configuration: configuration.signalling, audit: audit, metrics: metrics), on: loop))
         }
         self.hubs = hubs
     }

@@ -141,3 +141,27 @@ enum BlockingStreamFactory {
         try BlockingStream(host: "127.0.0.1", port: port)
     }
 }
+
+/// `/metrics` in the Prometheus text format, as a scraper reads it.
+@Suite struct MetricsTests {
+    @Test func metricsExposeCountersGaugesAndHistograms() throws {
+        let server = try TestServer.signalling(tls: true)
+        let (doc, pat) = try admittedVisit(server, room: "metrics-visit")
+        try pat.send(["type": "ping", "t": 1])
+        try pat.expect("pong")
+        try doc.send(["type": "offer", "to": "nobody", "sdp": "v=0"])
+        try doc.expect("error")
+        usleep(600_000)  // let the loop-lag timer fire once
+        let result = try run("curl", ["-s", "--cacert", TestCertificates.certificate, "https://localhost:\(server.port)/metrics"])
+        let text = result.stdout
+        for needle in ["# TYPE relais_connections_accepted_total counter", #"relais_tls_handshakes_total{result="ok"}"#,
+                       #"relais_signal_messages_total{type="join"} 2"#, #"relais_signal_messages_total{type="ping"} 1"#,
+                       #"relais_signal_errors_total{code="unknown_participant"} 1"#, "relais_visits_live 1",
+                       #"relais_participants{state="connected"} 2"#, "relais_event_loop_lag_seconds_bucket",
+                       "relais_websockets_open 2", "relais_quality_mos"] {
+            #expect(text.contains(needle), "missing \(needle)")
+        }
+        // Nothing identifying: no visit or participant ids in metrics.
+        #expect(!text.contains("metrics-visit") && !text.contains("\"pat\""))
+    }
+}
