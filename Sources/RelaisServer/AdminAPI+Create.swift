@@ -88,9 +88,13 @@ struct VisitSpec: Sendable {
         } else {
             spec.id = "visit-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         }
+        for key in ["startsAt", "endsAt"] where object[key] != nil {
+            guard let v = object[key]?.int64Value, (0...AdminAPI.maxInteger).contains(v) else {
+                return bad("\(key) must be an integer (ms since the epoch)")
+            }
+        }
         spec.startsAtMs = object["startsAt"]?.int64Value
         spec.endsAtMs = object["endsAt"]?.int64Value
-        if let s = spec.startsAtMs, let e = spec.endsAtMs, e <= s { return bad("endsAt must be after startsAt") }
         if let d = object["maxDurationSeconds"] {
             guard let v = d.int64Value, (1...86_400).contains(v) else { return bad("maxDurationSeconds must be 1-86400") }
             spec.maxDurationSeconds = Int(v)
@@ -110,17 +114,22 @@ struct VisitSpec: Sendable {
             guard let roleText = person["role"]?.stringValue, let role = ParticipantRole(rawValue: roleText) else {
                 return bad("each participant needs role clinician, patient or guest")
             }
+            if person["singleUse"] != nil && person["singleUse"]?.boolValue == nil { return bad("singleUse must be a boolean") }
+            if let name = person["name"], name.stringValue == nil || name.stringValue!.count > 100 {
+                return bad("name must be a string of at most 100 characters")
+            }
             var p = Person(role: role, singleUse: person["singleUse"]?.boolValue ?? false)
             if let id = person["id"] {
                 guard let s = id.stringValue, Identifier.isValid(s) else { return bad("participant id must be 1-128 characters of [A-Za-z0-9._:@-]") }
                 p.id = s
             }
-            if let name = person["name"]?.stringValue, name.count <= 100 { p.name = name }
+            p.name = person["name"]?.stringValue
             if let relation = person["relation"] {
-                guard role == .guest, let r = relation.stringValue.flatMap(GuestRelation.init(rawValue:)) else {
-                    return bad("relation is for guests: interpreter, family, caregiver or colleague")
+                guard let r = relation.stringValue.flatMap(GuestRelation.init(rawValue:)) else {
+                    return bad("relation must be interpreter, family, caregiver or colleague")
                 }
-                p.relation = r
+                // Only guests carry a relation (token claims enforce it); for other roles it is ignored.
+                if role == .guest { p.relation = r }
             }
             spec.participants.append(p)
         }

@@ -12,16 +12,20 @@ extension AdminAPI {
     /// `GET /api/v1/visits/{id}/quality?from=ms&to=ms&step=s`: 5 s points (or `step`-second buckets) and the summary.
     func visitQuality(_ request: HTTPRequest, _ info: RequestInfo, _ responder: HTTPResponder) {
         let id = info.parameters["id"] ?? ""
-        let q = request.queryParameters
+        let numbers: [String: Int64]
+        switch Self.integerParameters(request, ["from", "to", "step"]) {
+        case .failure(let error): responder.respond(error.response()); return
+        case .success(let n): numbers = n
+        }
         var stepMs: Int64?
-        if let step = q["step"] {
-            guard let s = Int64(step), s >= 5, s <= 86_400, s % 5 == 0 else {
+        if let s = numbers["step"] {
+            guard s >= 5, s <= 86_400, s % 5 == 0 else {
                 responder.respond(HTTPError(.badRequest, code: "invalid_parameter", message: "step must be a multiple of 5 seconds").response())
                 return
             }
             stepMs = s * 1000
         }
-        let from = q["from"].flatMap { Int64($0) }, to = q["to"].flatMap { Int64($0) }
+        let from = numbers["from"], to = numbers["to"]
         let step = stepMs
         onVisit(id, { hub -> (Bool, VisitQualitySnapshot?) in
             if let room = hub.rooms[id] { return (true, hub.quality.visitSnapshot(room.id)) }

@@ -10,19 +10,25 @@ extension AdminAPI {
             responder.respond(HTTPError(.badRequest, code: "invalid_parameter", message: "state must be live or ended").response())
             return
         }
-        guard let limit = Int(q["limit"] ?? "50"), (1...500).contains(limit) else {
+        let numbers: [String: Int64]
+        switch Self.integerParameters(request, ["limit", "from", "to"]) {
+        case .failure(let error): responder.respond(error.response()); return
+        case .success(let n): numbers = n
+        }
+        guard let limit = numbers["limit"].map(Int.init) ?? 50 as Int?, (1...500).contains(limit) else {
             responder.respond(HTTPError(.badRequest, code: "invalid_parameter", message: "limit must be 1-500").response())
             return
         }
-        let from = q["from"].flatMap { Int64($0) }, to = q["to"].flatMap { Int64($0) }
+        let from = numbers["from"], to = numbers["to"]
         var after: (Int64, String)?
         if let cursor = q["cursor"] {
-            guard let bytes = Base64.decode(cursor), let text = String(validating: bytes, as: UTF8.self),
-                  let colon = text.firstIndex(of: ":"), let t = Int64(text[..<colon]) else {
+            // "<createdAt>.<id>": the position after which the next page starts. Any such value is meaningful.
+            guard let dot = cursor.firstIndex(of: "."), let t = Int64(cursor[..<dot]),
+                  Identifier.isValid(String(cursor[cursor.index(after: dot)...])) else {
                 responder.respond(HTTPError(.badRequest, code: "invalid_cursor", message: "cursor is not valid").response())
                 return
             }
-            after = (t, String(text[text.index(after: colon)...]))
+            after = (t, String(cursor[cursor.index(after: dot)...]))
         }
         let state = q["state"]
         let cursor = after
@@ -45,7 +51,7 @@ extension AdminAPI {
                 for v in page { v.write(into: &json, detail: false) }
                 json.endArray()
                 if all.count > limit, let last = page.last {
-                    json.field("nextCursor", Base64.encode(Array("\(last.createdAtMs):\(last.id)".utf8), urlSafe: true))
+                    json.field("nextCursor", "\(last.createdAtMs).\(last.id)")
                 } else {
                     json.key("nextCursor")
                     json.nullValue()

@@ -54,6 +54,23 @@ struct AdminAPI: Sendable {
         hub.loop.execute { done(body(hub.value)) }
     }
 
+    /// Upper bound of integer parameters and timestamps (ms until the year 5138; keeps arithmetic far from overflow).
+    static let maxInteger: Int64 = 99_999_999_999_999
+
+    /// Integer query parameters: absent or empty means nil; anything else that is not an integer is a 400.
+    static func integerParameters(_ request: HTTPRequest, _ names: [String]) -> Result<[String: Int64], HTTPError> {
+        var out: [String: Int64] = [:]
+        let q = request.queryParameters
+        for name in names {
+            guard let text = q[name], !text.isEmpty else { continue }
+            guard let value = Int64(text), (0...maxInteger).contains(value) else {
+                return .failure(HTTPError(.badRequest, code: "invalid_parameter", message: "\(name) must be an integer from 0 to \(maxInteger)"))
+            }
+            out[name] = value
+        }
+        return .success(out)
+    }
+
     static func notFound(_ what: String = "visit") -> HTTPResponse {
         HTTPError(.notFound, code: "\(what)_not_found", message: "no such \(what)").response()
     }

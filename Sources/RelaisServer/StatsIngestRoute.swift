@@ -46,7 +46,7 @@ enum StatsIngestRoute {
             return bad("body must be {\"reports\":[…]}")
         }
         guard ranges.count <= maxBatch else {
-            return .failure(HTTPError(.contentTooLarge, code: "batch_too_large", message: "at most \(maxBatch) reports per batch"))
+            return .failure(HTTPError(.badRequest, code: "batch_too_large", message: "at most \(maxBatch) reports per batch"))
         }
         var items: [Item] = []
         for (index, range) in ranges.enumerated() {
@@ -56,8 +56,10 @@ enum StatsIngestRoute {
                   let report = entry.rawValue("report") else {
                 return bad("reports[\(index)] needs visit, participant (ids) and report")
             }
+            if entry["peer"] != nil && (entry["peer"]?.stringValue).map(Identifier.isValid) != true {
+                return bad("reports[\(index)].peer is not a valid id")
+            }
             let peer = entry["peer"]?.stringValue
-            if let peer, !Identifier.isValid(peer) { return bad("reports[\(index)].peer is not a valid id") }
             items.append(Item(visit: visit, participant: participant, peer: peer, report: Array(report)))
         }
         return .success(items)

@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test(arguments: [#"{}"#, #"{"participants":[]}"#, #"{"participants":[{"role":"admin"}]}"#, #"{"id":"bad id","participants":[{"role":"patient"}]}"#,
-                      #"{"participants":[{"role":"patient","relation":"family"}]}"#, "not json"])
+                      #"{"participants":[{"role":"patient","endsAt":1}],"endsAt":{}}"#, #"{"participants":[{"role":"guest","relation":"cousin"}]}"#, "not json"])
     func invalidVisitBodiesAre400(body: String) throws {
         let server = try apiServer()
         let (status, json) = try call(server, "POST", "/api/v1/visits", body: body)
@@ -90,6 +90,7 @@ import Testing
         #expect(ended?.first?["endReason"] as? String == "ended")
         #expect(try call(server, "GET", "/api/v1/visits?state=bogus").status == 400)
         #expect(try call(server, "GET", "/api/v1/visits?cursor=%25%25").status == 400)
+        #expect(try call(server, "GET", "/api/v1/visits?limit=x").status == 400)
     }
 
     @Test func deletingAVisitEndsItForEveryone() throws {
