@@ -54,6 +54,8 @@ struct Serve: ParsableCommand {
 
     @Option(name: .customLong("token-secret"), help: "HS256 join-token secret. Env: RELAIS_TOKEN_SECRET (RELAIS_TOKEN_KEYS=kid:secret,... for rotation)")
     var tokenSecret: String?
+    @Option(name: .customLong("config"), help: "JSON configuration file (keys are these flags' names; flags and env win). Env: RELAIS_CONFIG")
+    var configPath: String?
     @Option(name: .customLong("log-format"), help: "json or text (default: text on a terminal, json otherwise). Env: RELAIS_LOG_FORMAT")
     var logFormat: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info). Env: RELAIS_LOG_LEVEL")
@@ -91,33 +93,46 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let env = Environment()
-        let logger = try Self.makeLogger(format: logFormat ?? env["RELAIS_LOG_FORMAT"], level: logLevel ?? env["RELAIS_LOG_LEVEL"])
+        let file = try (configPath ?? env["RELAIS_CONFIG"]).map { try ConfigFile(path: $0) } ?? ConfigFile()
+        let logger = try Self.makeLogger(format: logFormat ?? env["RELAIS_LOG_FORMAT"] ?? file.string("log-format"),
+                                         level: logLevel ?? env["RELAIS_LOG_LEVEL"] ?? file.string("log-level"))
         Self.logger.withLock { $0 = logger }
+        let config = try makeConfiguration(env: env, file: file, logger: logger)
+        try serve(config)
+    }
+
+    /// Flags, then environment, then the file, then defaults.
+    /// With `dryRun` nothing is written (no development certificate or secret): `relais config check`.
+    func makeConfiguration(env: Environment, file: ConfigFile, logger: Logger, dryRun: Bool = false) throws -> ServerConfiguration {
         var config = ServerConfiguration()
-        config.host = host ?? env["RELAIS_HOST"] ?? config.host
-        if let p = port ?? env["RELAIS_PORT"].flatMap(UInt16.init) { config.port = p }
-        config.tlsCertificatePath = tlsCert ?? env["RELAIS_TLS_CERT"]
-        config.tlsPrivateKeyPath = tlsKey ?? env["RELAIS_TLS_KEY"]
-        let data = dataDir ?? env["RELAIS_DATA_DIR"] ?? ".relais-data"
-        if devTLS && !config.tlsEnabled {
+        config.host = host ?? env["RELAIS_HOST"] ?? file.string("host") ?? config.host
+        if let p = port ?? env["RELAIS_PORT"].flatMap(UInt16.init) ?? file.integer("port").flatMap(UInt16.init(exactly:)) { config.port = p }
+        config.tlsCertificatePath = tlsCert ?? env["RELAIS_TLS_CERT"] ?? file.string("tls-cert")
+        config.tlsPrivateKeyPath = tlsKey ?? env["RELAIS_TLS_KEY"] ?? file.string("tls-key")
+        let data = dataDir ?? env["RELAIS_DATA_DIR"] ?? file.string("data-dir") ?? ".relais-data"
+        if (devTLS || file.boolean("dev-tls")) && !config.tlsEnabled && !dryRun {
             let paths = try DevelopmentCertificate.ensure(in: data)
             config.tlsCertificatePath = paths.certificate
             config.tlsPrivateKeyPath = paths.key
         }
-        config.allowPlaintextOnPublicAddress = allowPlaintext
-        config.loops = loops ?? env["RELAIS_LOOPS"].flatMap(Int.init) ?? 0
-        if let v = maxMessageBytes { config.webSocket.maxMessageBytes = v }
-        if let v = maxSendQueueBytes { config.maxSendQueueBytes = v }
-        if let v = pingInterval { config.pingInterval = .milliseconds(Int64(v * 1000)) }
-        if let v = idleTimeout { config.idleTimeout = .milliseconds(Int64(v * 1000)) }
-        if let v = headerTimeout { config.http.headerDeadline = .milliseconds(Int64(v * 1000)) }
-        config.echoEnabled = !noEcho
-        if let v = echoRate { config.echoRatePerSecond = v }
-        if let v = echoBurst { config.echoRateBurst = v }
-        config.permessageDeflate = !noDeflate
-        config.allowedOrigins = allowedOrigins
+        config.allowPlaintextOnPublicAddress = allowPlaintext || file.boolean("allow-plaintext")
+        config.loops = loops ?? env["RELAIS_LOOPS"].flatMap(Int.init) ?? file.integer("loops") ?? 0
+        if let v = maxMessageBytes ?? file.integer("max-message-bytes") { config.webSocket.maxMessageBytes = v }
+        if let v = maxSendQueueBytes ?? file.integer("max-send-queue-bytes") { config.maxSendQueueBytes = v }
+        if let v = pingInterval ?? file.number("ping-interval") { config.pingInterval = .milliseconds(Int64(v * 1000)) }
+        if let v = idleTimeout ?? file.number("idle-timeout") { config.idleTimeout = .milliseconds(Int64(v * 1000)) }
+        if let v = headerTimeout ?? file.number("header-timeout") { config.http.headerDeadline = .milliseconds(Int64(v * 1000)) }
+        config.echoEnabled = !(noEcho || file.boolean("no-echo"))
+        if let v = echoRate ?? file.number("echo-rate") { config.echoRatePerSecond = v }
+        if let v = echoBurst ?? file.integer("echo-burst") { config.echoRateBurst = v }
+        config.permessageDeflate = !(noDeflate || file.boolean("no-deflate"))
+        config.allowedOrigins = allowedOrigins.isEmpty ? file.strings("allowed-origin") : allowedOrigins
         config.logger = logger
-        try configureSignalling(&config, env: env, dataDirectory: data)
+        try configureSignalling(&config, env: env, file: file, dataDirectory: data, dryRun: dryRun)
+        return config
+    }
+
+    private func serve(_ config: ServerConfiguration) throws {
 
         ProcessSignal.blockHandledSignals()
         let server: Server
@@ -148,9 +163,10 @@ struct Serve: ParsableCommand {
 
 extension Serve {
     /// Token keys, audit log, ICE servers and signalling limits.
-    func configureSignalling(_ config: inout ServerConfiguration, env: Environment, dataDirectory: String) throws {
-        let keys = env["RELAIS_TOKEN_KEYS"].map(TokenKeys.parseKeyList) ?? [:]
-        var secret = tokenSecret ?? env["RELAIS_TOKEN_SECRET"]
+    func configureSignalling(_ config: inout ServerConfiguration, env: Environment, file: ConfigFile, dataDirectory: String,
+                             dryRun: Bool) throws {
+        let keys = (env["RELAIS_TOKEN_KEYS"] ?? file.string("token-keys")).map(TokenKeys.parseKeyList) ?? [:]
+        var secret = tokenSecret ?? env["RELAIS_TOKEN_SECRET"] ?? file.string("token-secret")
         if secret == nil && keys.isEmpty {
             // Embedded default for a first run on loopback only: a random secret kept in the data directory, which
             // `relais token` reads too. Anywhere else a real secret is required.
@@ -158,29 +174,38 @@ extension Serve {
             guard address.isLoopback else {
                 throw ValidationError("set RELAIS_TOKEN_SECRET (or --token-secret) to serve /v1/signal on \(config.host)")
             }
-            secret = try DevelopmentSecret.ensure(in: dataDirectory)
-            log("using the development token secret in \(dataDirectory)/token-secret (loopback only)")
+            if dryRun {
+                secret = "(development secret in \(dataDirectory)/token-secret)"
+            } else {
+                secret = try DevelopmentSecret.ensure(in: dataDirectory)
+                log("using the development token secret in \(dataDirectory)/token-secret (loopback only)")
+            }
         }
         config.tokenKeys = TokenKeys(defaultSecret: secret, keysByID: keys)
         config.adminTokens = adminTokens + (env["RELAIS_ADMIN_TOKEN"]?.split(separator: ",").map(String.init) ?? [])
-        let auditPath = auditLog ?? env["RELAIS_AUDIT_LOG"] ?? dataDirectory + "/audit.log"
-        try DevelopmentSecret.makeDirectory(dataDirectory)
+        if config.adminTokens.isEmpty { config.adminTokens = file.strings("admin-token") }
+        let auditPath = auditLog ?? env["RELAIS_AUDIT_LOG"] ?? file.string("audit-log") ?? dataDirectory + "/audit.log"
+        if !dryRun { try DevelopmentSecret.makeDirectory(dataDirectory) }
         config.auditLogPath = auditPath
         var ice = config.signalling.ice
-        ice.stunURLs = stunURLs + (env["RELAIS_STUN_URLS"]?.split(separator: ",").map(String.init) ?? [])
-        ice.turnURLs = turnURLs + (env["RELAIS_TURN_URLS"]?.split(separator: ",").map(String.init) ?? [])
-        ice.turnSecrets = turnSecrets + (env["RELAIS_TURN_SECRETS"]?.split(separator: ",").map(String.init) ?? [])
-        ice.relayOnlyForPatients = relayOnlyPatients
+        func list(_ flag: [String], _ name: String, _ key: String) -> [String] {
+            let fromFlagsAndEnv = flag + (env[name]?.split(separator: ",").map(String.init) ?? [])
+            return fromFlagsAndEnv.isEmpty ? file.strings(key) : fromFlagsAndEnv
+        }
+        ice.stunURLs = list(stunURLs, "RELAIS_STUN_URLS", "stun-url")
+        ice.turnURLs = list(turnURLs, "RELAIS_TURN_URLS", "turn-url")
+        ice.turnSecrets = list(turnSecrets, "RELAIS_TURN_SECRETS", "turn-secret")
+        ice.relayOnlyForPatients = relayOnlyPatients || file.boolean("relay-only-patients")
         config.signalling.ice = ice
-        if let v = maxParticipants { config.signalling.maxParticipants = v }
-        if let v = maxLobby { config.signalling.maxLobby = v }
-        if let v = resumeGrace { config.signalling.resumeGrace = .milliseconds(Int64(v * 1000)) }
-        if let v = joinDeadline { config.joinDeadline = .milliseconds(Int64(v * 1000)) }
-        if let v = signalRate { config.signalMessagesPerSecond = v }
-        if let v = signalBurst { config.signalMessageBurst = v }
-        if let v = joinsPerMinute { config.joinsPerAddressPerMinute = v }
-        config.joinLimitOnLoopback = joinLimitLoopback
-        if let v = consentRequired { config.signalling.consentRequiredByDefault = v }
+        if let v = maxParticipants ?? file.integer("max-participants") { config.signalling.maxParticipants = v }
+        if let v = maxLobby ?? file.integer("max-lobby") { config.signalling.maxLobby = v }
+        if let v = resumeGrace ?? file.number("resume-grace") { config.signalling.resumeGrace = .milliseconds(Int64(v * 1000)) }
+        if let v = joinDeadline ?? file.number("join-deadline") { config.joinDeadline = .milliseconds(Int64(v * 1000)) }
+        if let v = signalRate ?? file.number("signal-rate") { config.signalMessagesPerSecond = v }
+        if let v = signalBurst ?? file.integer("signal-burst") { config.signalMessageBurst = v }
+        if let v = joinsPerMinute ?? file.integer("joins-per-minute") { config.joinsPerAddressPerMinute = v }
+        config.joinLimitOnLoopback = joinLimitLoopback || file.boolean("join-limit-loopback")
+        if let v = consentRequired ?? file.booleanValue("consent-required") { config.signalling.consentRequiredByDefault = v }
     }
 }
 

@@ -92,3 +92,50 @@ import Testing
         _ = try TLSContext.server(certificateChainPath: dir + "/c.pem", privateKeyPath: dir + "/k.pem")
     }
 }
+
+/// `relais config check`: validation, precedence (flags > environment > file > defaults), redaction.
+@Suite struct ConfigurationTests {
+    private func check(_ file: String?, env: [String] = []) throws -> ProcessResult {
+        try run("env", env + [TestPaths.relaisBinary, "config", "check"] + (file.map { [$0] } ?? []))
+    }
+
+    private func write(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "relais-config-\(UUID().uuidString).json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theExampleFileIsValidAndSecretsAreRedacted() throws {
+        let example = TestPaths.testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/relais.example.json").path
+        let result = try check(example, env: ["RELAIS_TOKEN_SECRET=super-secret-value", "RELAIS_ADMIN_TOKEN=admin-secret-value"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(#""port":8443"#))
+        #expect(result.stdout.contains(#""token-secret":"(set)""#))
+        #expect(!result.stdout.contains("super-secret-value") && !result.stdout.contains("admin-secret-value"))
+    }
+
+    @Test func environmentBeatsTheFileAndTheFileBeatsDefaults() throws {
+        let path = try write(#"{"port": 7000, "max-participants": 4, "host": "127.0.0.1"}"#)
+        let fileOnly = try check(path)
+        #expect(fileOnly.stdout.contains(#""port":7000"#))
+        #expect(fileOnly.stdout.contains(#""max-participants":4"#))
+        #expect(fileOnly.stdout.contains(#""max-lobby":20"#))  // default
+        let envWins = try check(path, env: ["RELAIS_PORT=7001"])
+        #expect(envWins.stdout.contains(#""port":7001"#))
+    }
+
+    @Test(arguments: [(#"{"port": "x"}"#, "must be an integer"), (#"{"prot": 1}"#, "unknown key"), ("{", "invalid JSON"),
+                      (#"{"allowed-origin": "https://a"}"#, "a list of strings")])
+    func invalidFilesAreRefusedWithTheReason(text: String, reason: String) throws {
+        let result = try check(try write(text))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(reason), "\(result.stderr)")
+    }
+
+    @Test func aPublicAddressWithoutATokenSecretIsRefused() throws {
+        let result = try check(try write(#"{"host": "::", "tls-cert": "/c.pem", "tls-key": "/k.pem"}"#))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("RELAIS_TOKEN_SECRET"))
+    }
+}
