@@ -9,6 +9,8 @@ internal import CRelaisZlib
 /// negotiated compression but is idle, or uses no context takeover, holds no compressor memory.
 public struct DeflateStream: ~Copyable {
     private var allocated: UnsafeMutablePointer<z_stream>?
+    /// Output chunk kept with the zlib state: a 16 KiB temporary allocation per message was a `malloc` each time.
+    private var chunk = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
     private let windowBits: Int32
     private let level: Int32
 
@@ -18,12 +20,17 @@ public struct DeflateStream: ~Copyable {
         self.level = level
     }
 
-    deinit { Self.free(allocated) }
+    deinit {
+        Self.free(allocated)
+        chunk.deallocate()
+    }
 
     /// Frees the zlib state (the next message starts with an empty window).
     public mutating func release() {
         Self.free(allocated)
         allocated = nil
+        chunk.deallocate()
+        chunk = UnsafeMutableBufferPointer(start: nil, count: 0)
     }
 
     private static func free(_ stream: UnsafeMutablePointer<z_stream>?) {
@@ -48,18 +55,18 @@ public struct DeflateStream: ~Copyable {
     /// (RFC 7692 §7.2.1). With `reset`, the compressor forgets the message afterwards (no context takeover).
     public mutating func compressMessage(_ input: UnsafeRawBufferPointer, reset: Bool, into out: inout [UInt8]) {
         let stream = streamPointer()
+        if chunk.baseAddress == nil { chunk = .allocate(capacity: 16 * 1024) }
+        let chunk = self.chunk
         let start = out.count
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in
-            repeat {
-                stream.pointee.next_out = chunk.baseAddress
-                stream.pointee.avail_out = uInt(chunk.count)
-                _ = deflate(stream, Z_SYNC_FLUSH)
-                let produced = chunk.count - Int(stream.pointee.avail_out)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<produced]))
-            } while stream.pointee.avail_out == 0
-        }
+        repeat {
+            stream.pointee.next_out = chunk.baseAddress
+            stream.pointee.avail_out = uInt(chunk.count)
+            _ = deflate(stream, Z_SYNC_FLUSH)
+            let produced = chunk.count - Int(stream.pointee.avail_out)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<produced]))
+        } while stream.pointee.avail_out == 0
         stream.pointee.next_in = nil
         if out.count - start >= 4 && out.suffix(4).elementsEqual([0, 0, 0xFF, 0xFF]) {
             out.removeLast(4)
@@ -75,6 +82,8 @@ public struct DeflateStream: ~Copyable {
 /// Owner of a zlib raw-inflate decompressor with an output limit (the decompression-bomb guard).
 public struct InflateStream: ~Copyable {
     private var allocated: UnsafeMutablePointer<z_stream>?
+    /// Output chunk kept with the zlib state (see `DeflateStream.chunk`).
+    private var chunk = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
 
     public enum Failure: Error, Equatable, Sendable {
         /// Output would exceed the limit: close with 1009.
@@ -87,7 +96,10 @@ public struct InflateStream: ~Copyable {
     /// does not matter here.
     public init() {}
 
-    deinit { Self.free(allocated) }
+    deinit {
+        Self.free(allocated)
+        chunk.deallocate()
+    }
 
     private static func free(_ stream: UnsafeMutablePointer<z_stream>?) {
         guard let stream else { return }
@@ -126,14 +138,18 @@ public struct InflateStream: ~Copyable {
     public mutating func release() {
         Self.free(allocated)
         allocated = nil
+        chunk.deallocate()
+        chunk = UnsafeMutableBufferPointer(start: nil, count: 0)
     }
 
     private mutating func run(_ input: UnsafeRawBufferPointer, limit: Int, into out: inout [UInt8]) throws(Failure) {
         let stream = streamPointer()
+        if chunk.baseAddress == nil { chunk = .allocate(capacity: 16 * 1024) }
+        let chunk = self.chunk
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
         defer { stream.pointee.next_in = nil }
-        let failure: Failure? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in
+        let failure: Failure? = {
             while true {
                 stream.pointee.next_out = chunk.baseAddress
                 stream.pointee.avail_out = uInt(chunk.count)
@@ -154,7 +170,7 @@ public struct InflateStream: ~Copyable {
                     return .corrupt
                 }
             }
-        }
+        }()
         if let failure { throw failure }
     }
 }
