@@ -1,5 +1,6 @@
 import Foundation
 import RelaisCore
+import RelaisSignalling
 import RelaisTLS
 import RelaisWebSocket
 import Testing
@@ -138,4 +139,94 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("RELAIS_TOKEN_SECRET"))
     }
+}
+
+/// SIGTERM while messages are flowing: nothing the server acknowledged is lost, and the audit chain verifies.
+@Suite struct ShutdownUnderLoadTests {
+    @Test func sigtermUnderLoadLosesNoAcknowledgedMessage() throws {
+        let data = NSTemporaryDirectory() + "relais-sigterm-\(UUID().uuidString)"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
+        process.arguments = ["serve", "--port", "0", "--loops", "2", "--token-secret", Tokens.secret, "--data-dir", data,
+                             "--signal-rate", "0"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var line = ""
+        while !line.contains("listening") || !line.hasSuffix("\n") {
+            let byte = err.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        let range = try #require(line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression))
+        let port = try #require(UInt16(line[range].split(separator: ":").last ?? ""))
+        let server = PortOnly(port: port)
+
+        let doc = try SignalClient(server: server)
+        try doc.join(Tokens.mint("doc", room: "sigterm-visit", .clinician))
+        try doc.expect("joined")
+        let guest = try SignalClient(server: server)
+        try guest.join(Tokens.mint("g", room: "sigterm-visit", .guest))
+        try guest.expect("lobby")
+        try doc.send(["type": "admit", "participant": "g"])
+        try guest.expect("admitted")
+
+        // The guest streams offers to the clinician and reads its acks; SIGTERM lands in the middle.
+        let acked = LockedSet()
+        let handedOver = HandOver(guest)  // from here on only the sender thread touches `guest`
+        let sender = Thread {
+            let guest = handedOver.value
+            for i in 0..<5000 {
+                guard (try? guest.send(["type": "offer", "to": "doc", "sdp": "m=\(i)", "rid": "\(i)"])) != nil else { break }
+                while let m = try? guest.next(timeout: .milliseconds(1)), let type = m["type"] as? String {
+                    if type == "ack", let rid = m["rid"] as? String, let n = Int(rid) { acked.insert(n) }
+                }
+            }
+            // Drain the remaining acks until the server closes us.
+            while let m = try? guest.next(timeout: .seconds(3)) {
+                if m["type"] as? String == "ack", let rid = m["rid"] as? String, let n = Int(rid) { acked.insert(n) }
+            }
+        }
+        sender.start()
+        var received = Set<Int>()
+        var ended = false
+        while let m = try doc.next(timeout: .seconds(10)) {
+            if m["type"] as? String == "offer", let sdp = m["sdp"] as? String, let n = Int(sdp.dropFirst(2)) { received.insert(n) }
+            if received.count == 300 { kill(process.processIdentifier, SIGTERM) }
+            if m["type"] as? String == "ended" { ended = (m["reason"] as? String) == "server_shutdown" }
+        }
+        process.waitUntilExit()
+        while !sender.isFinished { usleep(10_000) }
+        #expect(ended)
+        #expect(process.terminationStatus == 0)
+        #expect(acked.count >= 300)
+        let lost = acked.values.subtracting(received)
+        #expect(lost.isEmpty, "acknowledged but never delivered: \(lost.sorted().prefix(10))")
+        let verify = try run(TestPaths.relaisBinary, ["audit", "verify", data + "/audit.log"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+    }
+}
+
+/// A server known only by its port (a `relais` process started by the test).
+struct PortOnly { let port: UInt16 }
+
+extension SignalClient {
+    convenience init(server: PortOnly) throws {
+        try self.init(client: WebSocketClient(host: "127.0.0.1", port: server.port, path: "/v1/signal"))
+    }
+}
+
+final class LockedSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = Set<Int>()
+    func insert(_ v: Int) { lock.lock(); set.insert(v); lock.unlock() }
+    var values: Set<Int> { lock.lock(); defer { lock.unlock() }; return set }
+    var count: Int { values.count }
+}
+
+/// Moves a non-Sendable value to one other thread, which is its only user afterwards.
+final class HandOver<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -17,6 +17,10 @@ final class SignalClient {
         ws = try server.client("/v1/signal")
     }
 
+    init(client: WebSocketClient) {
+        ws = client
+    }
+
     func send(_ object: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: object)
         try ws.send(text: String(decoding: data, as: UTF8.self))
