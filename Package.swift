@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: - C shims
@@ -54,12 +55,19 @@ let package = Package(
             dependencies: ["RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "CRelaisZlib", "CRelaisOpenSSL"],
             swiftSettings: swiftSettings
         ),
+        // Persistence of ended visits and quality windows (SQLite through GRDB), written off the event loops.
+        .target(
+            name: "RelaisStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // Protocol v1: tokens, rooms, lobby, consent, relay, resume, TURN credentials, audit events. No sockets.
         .target(name: "RelaisSignalling", dependencies: ["RelaisCore", "CRelaisOpenSSL"], swiftSettings: swiftSettings),
         .target(
             name: "RelaisServer",
             dependencies: [
                 "RelaisCore", "RelaisPosix", "RelaisTLS", "RelaisHTTP", "RelaisWebSocket", "RelaisSignalling", "RelaisQuality",
+                "RelaisStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -83,6 +91,7 @@ let package = Package(
         .testTarget(name: "RelaisPosixTests", dependencies: ["RelaisPosix", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisTLSTests", dependencies: ["RelaisTLS", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisHTTPTests", dependencies: ["RelaisHTTP", "RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisStoreTests", dependencies: ["RelaisStore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisSignallingTests", dependencies: ["RelaisSignalling", "RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisQualityTests",
