@@ -62,6 +62,7 @@ public final class Server: Sendable {
         let auth = AdminAuth(tokens: configuration.adminTokens)
         router.add("POST", "/api/v1/stats", StatsIngestRoute.make(service: signalling, auth: auth, maxBatch: configuration.maxStatsBatch))
         AdminAPI(service: signalling, auth: auth).register(in: &router)
+        DemoRoutes.register(in: &router)
         routes(&router)
         context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag)
     }
