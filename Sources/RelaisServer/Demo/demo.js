@@ -134,7 +134,7 @@ function render() {
     const t = tile(id);
     p.videoWidth = t.video.videoWidth;
     const info = client.participants.get(id);
-    t.caption.textContent = `${info?.name ?? id} · ${info?.role ?? ''} · ${info?.state ?? ''} · ${p.pc}`;
+    t.caption.textContent = `${info?.name ?? id} · ${info?.role ?? ''}${info?.state === 'reconnecting' ? ' · reconnexion / reconnecting' : ''} · média / media: ${p.pc}`;
   }
   for (const id of Object.keys(state.participants)) {
     if (!client.peers.has(id)) state.participants[id].pc = 'closed';
@@ -154,7 +154,8 @@ function renderQuality(client) {
   const ids = [client.self?.id, ...client.participants.keys()].filter(Boolean);
   for (const id of ids) {
     const [level, text] = label(state.quality[id]);
-    const who = id === client.self?.id ? `${id} (vous · you)` : id;
+    const name = id === client.self?.id ? client.self.name : client.participants.get(id)?.name;
+    const who = `${name ?? id}${id === client.self?.id ? ' (vous · you)' : ''}`;
     rows.push(`<tr><td>${escape(who)}</td><td><span class="badge ${level}">${level}</span></td><td>${escape(text)}</td></tr>`);
     const t = tiles.get(id);
     if (t) { t.badge.className = `badge ${level}`; t.badge.textContent = state.quality[id] ? `${level} ${Number(state.quality[id].mos).toFixed(1)}` : level; }
