@@ -74,6 +74,9 @@ import Testing
         // compares every negotiation counter and the RTCPeerConnection identity before and after).
         let resume = facts["resume"] as? [String: Any] ?? [:]
         #expect(resume["patientResumes"] as? Int == 1)
+        // Messages queued while the patient was offline were replayed, continuing from the seq it had seen.
+        let replay = resume["replay"] as? [Int] ?? []
+        #expect(replay.count == 2 && replay[0] == (resume["seqAtDrop"] as? Int ?? -1) + 1 && replay[1] >= replay[0])
         // Exactly one offer/answer exchange for the whole call, the newcomer (patient) offering.
         let counters = facts["counters"] as? [String: [String: Int]] ?? [:]
         #expect(counters["patient"]?["offersSent"] == 1 && counters["clinician"]?["answersSent"] == 1)

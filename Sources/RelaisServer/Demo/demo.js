@@ -8,7 +8,7 @@ const $ = (selector) => document.querySelector(selector);
 const state = window.demoState = {
   role, status: 'idle', selfId: null, error: null, media: null,
   lobbyPosition: null, clinicianPresent: null, lobby: [],
-  consent: null, participants: {}, quality: {}, counters: {}, lastSeq: 0, events: [],
+  consent: null, participants: {}, quality: {}, qualityMessages: 0, lastResume: null, counters: {}, lastSeq: 0, events: [],
 };
 const tiles = new Map();  // participant id -> {figure, video, badge}
 
@@ -63,13 +63,13 @@ function wire(client) {
   on('peer-closed', ({ peer }) => removeTile(peer));
   on('peer-state');
   on('reconnecting');
-  on('resumed');
+  on('resumed', (detail) => { state.lastResume = detail; });
   on('resume-failed');
   on('ended', (msg) => { state.error = `ended: ${msg.reason}`; });
   on('closed');
   on('error');
   client.on('track', ({ peer, stream }) => { const t = tile(peer); if (t.video.srcObject !== stream) t.video.srcObject = stream; });
-  client.on('quality', (q) => { state.quality[q.participant] = { level: q.level, mos: q.mos, limitedBy: q.limitedBy ?? null }; render(); });
+  client.on('quality', (q) => { state.qualityMessages++; state.quality[q.participant] = { level: q.level, mos: q.mos, limitedBy: q.limitedBy ?? null }; render(); });
   client.on('stats', ({ peer, report }) => readInbound(peer, report));
   client.on('warning', ({ peer, error }) => log(`warning ${peer}: ${error?.message ?? error}`));
   setInterval(() => render(), 500);

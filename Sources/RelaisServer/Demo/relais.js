@@ -73,6 +73,8 @@ export class RelaisClient extends EventTarget {
     this._attempt = 0;
     this._dropAt = 0;
     this._outbox = [];               // negotiation messages produced while the socket was down
+    this._retry = null;              // pending reconnect {timer, run}
+    this._offline = false;           // simulated outage (debugDropSocket)
     this._pending = new Map();       // rid -> {resolve, reject, timer}
     this._nextRid = 0;
     this._lastAcked = 0;
@@ -92,6 +94,9 @@ export class RelaisClient extends EventTarget {
     if (this.state !== 'idle') throw new Error(`connect() called in state ${this.state}`);
     this._timers.push(setInterval(() => this._sendAck(), this.options.ackIntervalMs));
     this._timers.push(setInterval(() => this._forwardStats(), this.options.statsIntervalMs));
+    // Back from a network outage: retry now rather than at the end of the current backoff delay.
+    this._onlineListener = () => this._retryNow();
+    globalThis.addEventListener?.('online', this._onlineListener);
     return new Promise((resolve, reject) => {
       this._joinWaiter = { resolve, reject };
       this._freshJoin();
@@ -124,8 +129,20 @@ export class RelaisClient extends EventTarget {
     for (const peer of this.peers.values()) peer.syncLocalTracks();
   }
 
-  /** Test and demo hook: drop the WebSocket as a network failure would (no `leave`). The client resumes. */
-  debugDropSocket() { this.ws?.close(4000, 'debug drop'); }
+  /**
+   * Test and demo hook: drop the WebSocket as a network failure would (no `leave`); the client then resumes.
+   * With `stayOffline`, reconnecting waits for debugGoOnline(), so a test can let messages pile up on the server
+   * and check they are replayed.
+   */
+  debugDropSocket({ stayOffline = false } = {}) {
+    this._offline = stayOffline;
+    this.ws?.close(4000, 'debug drop');
+  }
+
+  debugGoOnline() {
+    this._offline = false;
+    this._retryNow();
+  }
 
   // ---- socket lifecycle ----
 
@@ -189,7 +206,21 @@ export class RelaisClient extends EventTarget {
   _scheduleReconnect(action) {
     this._attempt++;
     const delay = backoffDelay(this._attempt, this.options.reconnect);
-    setTimeout(() => { if (!this._final && this.state !== 'closed') action(); }, delay);
+    const run = () => {
+      this._retry = null;
+      if (this._final || this.state === 'closed') return;
+      if (this._offline) { this._retry = { timer: null, run }; return; }  // debugDropSocket({stayOffline})
+      action();
+    };
+    this._retry = { timer: setTimeout(run, delay), run };
+  }
+
+  /** Retries at once (the browser reports the network is back, or a test ends a simulated outage). */
+  _retryNow() {
+    const retry = this._retry;
+    if (!retry) return;
+    clearTimeout(retry.timer);
+    retry.run();
   }
 
   /** Final stop: every peer connection and timer goes, pending requests fail. */
@@ -197,6 +228,8 @@ export class RelaisClient extends EventTarget {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this._timers.forEach(clearInterval);
+    if (this._retry) clearTimeout(this._retry.timer);
+    globalThis.removeEventListener?.('online', this._onlineListener);
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     for (const { reject, timer } of this._pending.values()) { clearTimeout(timer); reject(new Error(why)); }

@@ -208,10 +208,20 @@ async def scenario(cdp, base, visit, admin, doc_token, pat_token, artifacts, fac
 
     # Resume: cut the patient's WebSocket. The client must resume (resume token + lastSeq) and keep the same
     # RTCPeerConnection, with no offer or answer sent or received by either side.
+    # The patient stays offline until the server has queued a message for it (the clinician's periodic `quality`,
+    # sent to every admitted participant at most 10 s apart), so the replay carries something.
     before = {p.name: await p.state() for p in pages}
-    await pat.eval("window.relais.debugDropSocket()")
+    seq_at_drop = await pat.eval("(() => { const seq = window.relais.lastSeq; "
+                                 "window.relais.debugDropSocket({stayOffline: true}); return seq; })()")
     await doc.wait("s.events.some(e => e.includes('participant-reconnecting participant=pat'))", "participant-reconnecting")
+    await pat.wait("s.status === 'reconnecting'", "the patient's client noticing the drop")
+    doc_quality = await doc.eval("window.demoState.qualityMessages")
+    await doc.wait(f"s.qualityMessages > {doc_quality}", "a quality message while the patient is offline", 15)
+    await pat.eval("window.relais.debugGoOnline()")
     await pat.wait(f"s.counters.resumes === {before['patient']['counters']['resumes'] + 1} && s.status === 'in-call'", "resumed")
+    resumed = await pat.wait(f"s.lastSeq >= s.lastResume?.replayTo && s.lastResume", "the replayed messages processed")
+    if resumed["replayFrom"] != seq_at_drop + 1 or resumed["replayTo"] < resumed["replayFrom"]:
+        raise Failure(f"replay {resumed} does not continue from seq {seq_at_drop}")
     await doc.wait("s.events.some(e => e.includes('participant-resumed participant=pat'))", "participant-resumed")
     for page, other in ((pat, "doc"), (doc, "pat")):
         frames = before[page.name]["participants"][other]["framesDecoded"]
@@ -230,9 +240,10 @@ async def scenario(cdp, base, visit, admin, doc_token, pat_token, artifacts, fac
             raise Failure(f"{name}: peer connection replaced or not connected after the resume: {b} -> {a}")
     if after["patient"]["lastSeq"] < before["patient"]["lastSeq"]:
         raise Failure("seq went backwards across the resume")
-    facts["resume"] = {"patientResumes": after["patient"]["counters"]["resumes"],
+    facts["resume"] = {"patientResumes": after["patient"]["counters"]["resumes"], "seqAtDrop": seq_at_drop,
+                       "replay": [resumed["replayFrom"], resumed["replayTo"]],
                        "reconnects": after["patient"]["counters"]["reconnects"],
-                       "lastSeq": [before["patient"]["lastSeq"], after["patient"]["lastSeq"]]}
+                       "lastSeq": after["patient"]["lastSeq"]}
     facts["counters"] = {name: after[name]["counters"] for name in after}
     facts["frames"] = {"patient": after["patient"]["participants"]["doc"]["framesDecoded"],
                        "clinician": after["clinician"]["participants"]["pat"]["framesDecoded"]}
