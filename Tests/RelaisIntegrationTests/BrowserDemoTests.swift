@@ -39,7 +39,7 @@ import Testing
     }
 
     /// Clinician and patient pages in Chromium: lobby, admit, consent, a connected call with video decoded both
-    /// ways, stats and quality (page and API), then a cut WebSocket that resumes without renegotiating.
+    /// ways, stats and quality (page and API), then a cut WebSocket that resumes without renegotiating, then a glare.
     @Test(.timeLimit(.minutes(3)))
     func clinicianAndPatientCallInChromiumThenResume() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -81,6 +81,10 @@ import Testing
         let counters = facts["counters"] as? [String: [String: Int]] ?? [:]
         #expect(counters["patient"]?["offersSent"] == 1 && counters["clinician"]?["answersSent"] == 1)
         #expect(counters["clinician"]?["offersSent"] == 0)
+        // Glare (both sides restarting ICE during the patient's outage): the polite clinician rolled back once, the
+        // impolite patient ignored one offer, and the call came back on the same peer connections.
+        let glare = facts["glare"] as? [String: [String: Int]] ?? [:]
+        #expect(glare["clinician"]?["rollbacks"] == 1 && glare["patient"]?["ignoredOffers"] == 1, "\(glare)")
         for name in ["clinician.png", "patient.png", "patient-lobby.png"] {
             #expect(FileManager.default.fileExists(atPath: artifacts + "/" + name))
         }

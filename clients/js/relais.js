@@ -543,6 +543,7 @@ class Peer {
       if (this.pc.localDescription?.type !== 'offer') return;
       this.client._send({ type: 'offer', to: this.id, sdp: this.pc.localDescription.sdp });
       this.client.counters.offersSent++;
+      this.step('offer-sent');
     } catch (error) {
       this.client.emit('warning', { peer: this.id, error });
     } finally {
@@ -556,10 +557,10 @@ class Peer {
       const readyForOffer = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswerPending);
       const collision = description.type === 'offer' && !readyForOffer;
       this.ignoreOffer = !this.polite && collision;
-      if (this.ignoreOffer) { this.client.counters.ignoredOffers++; return; }
+      if (this.ignoreOffer) { this.client.counters.ignoredOffers++; this.step('offer-ignored'); return; }
       // Polite side in glare: setRemoteDescription(offer) rolls our pending offer back implicitly (it is queued
       // behind our own setLocalDescription in the connection's operation chain, so no explicit rollback races it).
-      if (collision) this.client.counters.rollbacks++;
+      if (collision) { this.client.counters.rollbacks++; this.step('rollback'); }
       this.settingRemoteAnswerPending = description.type === 'answer';
       await pc.setRemoteDescription(description);
       this.settingRemoteAnswerPending = false;
@@ -568,6 +569,9 @@ class Peer {
         await pc.setLocalDescription();  // implicit createAnswer
         this.client._send({ type: 'answer', to: this.id, sdp: pc.localDescription.sdp });
         this.client.counters.answersSent++;
+        this.step('answer-sent');
+      } else {
+        this.step('answer-applied');
       }
     });
   }
@@ -582,6 +586,9 @@ class Peer {
       }
     });
   }
+
+  /** Tells the application where negotiation stands (`negotiation` event), for logs and diagnostics. */
+  step(step) { this.client.emit('negotiation', { peer: this.id, step, polite: this.polite }); }
 
   enqueue(task) {
     this.chain = this.chain.then(task).catch((error) => this.client.emit('warning', { peer: this.id, error }));

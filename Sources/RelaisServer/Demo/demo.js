@@ -62,6 +62,7 @@ function wire(client) {
   on('peer', ({ peer }) => tile(peer));
   on('peer-closed', ({ peer }) => removeTile(peer));
   on('peer-state');
+  on('negotiation');
   on('reconnecting');
   on('resumed', (detail) => { state.lastResume = detail; });
   on('resume-failed');
@@ -77,7 +78,7 @@ function wire(client) {
 
 function summary(detail) {
   if (!detail || typeof detail !== 'object') return '';
-  const keys = ['participant', 'peer', 'position', 'granted', 'reason', 'connection', 'code', 'replayFrom', 'replayTo'];
+  const keys = ['participant', 'peer', 'step', 'position', 'granted', 'reason', 'connection', 'code', 'replayFrom', 'replayTo'];
   const parts = keys.filter((k) => detail[k] !== undefined).map((k) => `${k}=${typeof detail[k] === 'object' ? detail[k].id : detail[k]}`);
   return parts.length ? ` ${parts.join(' ')}` : '';
 }

@@ -248,8 +248,44 @@ async def scenario(cdp, base, visit, admin, doc_token, pat_token, artifacts, fac
     facts["frames"] = {"patient": after["patient"]["participants"]["doc"]["framesDecoded"],
                        "clinician": after["clinician"]["participants"]["pat"]["framesDecoded"]}
     facts["page_quality"] = {name: after[name]["quality"] for name in after}
+    facts["glare"] = await glare_during_outage(doc, pat)
     await pat.screenshot(os.path.join(artifacts, "patient.png"))
     await doc.screenshot(os.path.join(artifacts, "clinician.png"))
+
+
+UFRAG = "(id) => window.relais.peers.get(id).pc.currentLocalDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]"
+
+
+async def glare_during_outage(doc, pat):
+    """Perfect negotiation under a guaranteed glare: both sides restart ICE while the patient is offline.
+
+    The patient's offer waits in its outbox; the clinician's is buffered by the server. On resume the patient sends
+    its offer and then receives the replayed one, so each side gets an offer while holding its own: the impolite
+    patient ("pat" > "doc" in byte order) must ignore the clinician's, the polite clinician must roll back and
+    answer. The call must come back on the same peer connections with new ICE credentials.
+    """
+    start = {p.name: await p.state() for p in (doc, pat)}
+    ufrags = {"clinician": await doc.eval(f"({UFRAG})('pat')"), "patient": await pat.eval(f"({UFRAG})('doc')")}
+    await pat.eval("window.relais.debugDropSocket({stayOffline: true})")
+    await pat.wait("s.status === 'reconnecting'", "the patient offline")
+    await pat.eval("window.relais.peers.get('doc').pc.restartIce()")
+    await doc.eval("window.relais.peers.get('pat').pc.restartIce()")
+    await doc.wait(f"s.counters.offersSent === {start['clinician']['counters']['offersSent'] + 1}", "the clinician's offer")
+    await pat.wait(f"window.relais._outbox.some(m => m.type === 'offer')", "the patient's offer held in its outbox")
+    await pat.eval("window.relais.debugGoOnline()")
+    await doc.wait(f"s.counters.rollbacks === {start['clinician']['counters']['rollbacks'] + 1}", "the polite side rolling back")
+    await pat.wait(f"s.counters.ignoredOffers === {start['patient']['counters']['ignoredOffers'] + 1}", "the impolite side ignoring")
+    for page, other in ((pat, "doc"), (doc, "pat")):
+        await page.wait(f"s.participants.{other}.pc === 'connected' && window.relais.peers.get('{other}').pc.signalingState"
+                        f" === 'stable' && ({UFRAG})('{other}') !== '{ufrags[page.name]}'", "the ICE restart completed", 20)
+        frames = (await page.state())["participants"][other]["framesDecoded"]
+        await page.wait(f"s.participants.{other}.framesDecoded > {frames} + 20", "video after the glare", 20)
+    end = {p.name: await p.state() for p in (doc, pat)}
+    for name, other in (("clinician", "pat"), ("patient", "doc")):
+        if end[name]["participants"][other]["pcId"] != start[name]["participants"][other]["pcId"]:
+            raise Failure(f"{name}: glare replaced the peer connection")
+    return {name: {k: end[name]["counters"][k] - start[name]["counters"][k]
+                   for k in ("offersSent", "answersSent", "rollbacks", "ignoredOffers")} for name in end}
 
 
 async def main():
