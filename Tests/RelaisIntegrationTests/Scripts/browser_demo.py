@@ -249,6 +249,9 @@ async def scenario(cdp, base, visit, admin, doc_token, pat_token, artifacts, fac
                        "clinician": after["clinician"]["participants"]["pat"]["framesDecoded"]}
     facts["page_quality"] = {name: after[name]["quality"] for name in after}
     facts["glare"] = await glare_during_outage(doc, pat)
+    # For the record (not asserted): the API's view of the participants at the end, after two outages.
+    facts["api_quality_end"] = {p["id"]: p.get("quality", {}).get("level")
+                                for p in api_get(base, f"/api/v1/visits/{visit}", admin).get("participants", [])}
     await pat.screenshot(os.path.join(artifacts, "patient.png"))
     await doc.screenshot(os.path.join(artifacts, "clinician.png"))
 
