@@ -72,6 +72,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The /demo pages, compiled into the binary (PackageResources.<file>): no runtime file reads, no CDN.
+            // `.embedInCode` takes one file per rule. Demo/relais.js is a copy of clients/js/relais.js (a test
+            // checks they are identical) because resources must live inside the target directory.
+            resources: ["index.html", "clinician.html", "patient.html", "demo.css", "demo.js", "relais.js"]
+                .map { .embedInCode("Demo/\($0)") },
             swiftSettings: swiftSettings
         ),
 

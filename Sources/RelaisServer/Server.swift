@@ -64,6 +64,7 @@ public final class Server: Sendable {
         let auth = AdminAuth(tokens: configuration.adminTokens)
         router.add("POST", "/api/v1/stats", StatsIngestRoute.make(service: signalling, auth: auth, maxBatch: configuration.maxStatsBatch))
         AdminAPI(service: signalling, auth: auth).register(in: &router)
+        DemoRoutes.register(in: &router)
         routes(&router)
         router.add("GET", "/metrics", MetricsRoute.make(service: signalling, metrics: metrics, shutdownFlag: shutdownFlag))
         let context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag, metrics: metrics)
