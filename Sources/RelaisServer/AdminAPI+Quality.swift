@@ -1,3 +1,4 @@
+import RelaisStore
 import Dispatch
 import RelaisCore
 import RelaisHTTP
@@ -31,15 +32,32 @@ extension AdminAPI {
             if let room = hub.rooms[id] { return (true, hub.quality.visitSnapshot(room.id)) }
             if let ended = hub.endedVisits[id] { return (true, ended.snapshot) }
             return (false, nil)
-        }) { found, snapshot in
-            guard found else { responder.respond(Self.notFound()); return }
-            responder.respond(Self.json { json in
-                json.field("visit", id)
-                json.field("method", QualityMethod.name)
-                json.field("windowSeconds", 5)
-                QualityJSON.writeSeries(snapshot?.series ?? [], fromMs: from, toMs: to, stepMs: step, into: &json)
-                if let snapshot { QualityJSON.writeSummary(snapshot, into: &json) }
-            })
+        }) { [store = service.store] found, snapshot in
+            if found {
+                responder.respond(Self.json { json in
+                    json.field("visit", id)
+                    json.field("method", QualityMethod.name)
+                    json.field("windowSeconds", 5)
+                    QualityJSON.writeSeries(snapshot?.series ?? [], fromMs: from, toMs: to, stepMs: step, into: &json)
+                    if let snapshot { QualityJSON.writeSummary(snapshot, into: &json) }
+                })
+                return
+            }
+            // Not in memory: an ended visit from before a restart, from the store.
+            DispatchQueue.global().async {
+                guard let store, let visit = try? store.visit(id: id) else { responder.respond(Self.notFound()); return }
+                let points = ((try? store.points(visitID: id)) ?? []).map(\.asQualityPoint)
+                responder.respond(Self.json { json in
+                    json.field("visit", id)
+                    json.field("method", QualityMethod.name)
+                    json.field("windowSeconds", 5)
+                    QualityJSON.writeSeries(points, fromMs: from, toMs: to, stepMs: step, into: &json)
+                    if let summary = visit.summaryJSON {
+                        json.key("summary")
+                        json.rawValue(Array(summary.utf8))
+                    }
+                })
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+import Dispatch
+import RelaisStore
 import RelaisCore
 import RelaisHTTP
 import RelaisSignalling
@@ -37,8 +39,15 @@ extension AdminAPI {
             if state != "ended" { infos += hub.rooms.values.map { hub.liveInfo($0) } }
             if state != "live" { infos += hub.endedVisits.values }
             return infos
-        }, done: { parts in
-            var all = parts.flatMap { $0 }.filter { v in
+        }, done: { [store = service.store] parts in
+          DispatchQueue.global().async {
+            var rows: [VisitRow] = parts.flatMap { $0 }.map { .memory($0) }
+            // Ended visits from before a restart (or evicted from memory) come from the store; memory wins on ids.
+            if state != "live", let stored = try? store?.endedVisits(fromMs: from, toMs: to, after: cursor, limit: limit + 1) {
+                let known = Set(rows.map(\.id))
+                rows += stored.filter { !known.contains($0.id) }.map { .stored($0) }
+            }
+            var all = rows.filter { v in
                 (from.map { v.createdAtMs >= $0 } ?? true) && (to.map { v.createdAtMs < $0 } ?? true)
             }
             // Newest first; ties by id so the order (and the cursor) is total.
@@ -48,7 +57,7 @@ extension AdminAPI {
             responder.respond(Self.json { json in
                 json.key("visits")
                 json.beginArray()
-                for v in page { v.write(into: &json, detail: false) }
+                for v in page { v.write(into: &json) }
                 json.endArray()
                 if all.count > limit, let last = page.last {
                     json.field("nextCursor", "\(last.createdAtMs).\(last.id)")
@@ -57,17 +66,26 @@ extension AdminAPI {
                     json.nullValue()
                 }
             })
+          }
         })
     }
 
     /// `GET /api/v1/visits/{id}`.
     func showVisit(_ request: HTTPRequest, _ info: RequestInfo, _ responder: HTTPResponder) {
         let id = info.parameters["id"] ?? ""
-        onVisit(id, { hub -> VisitInfo? in hub.rooms[id].map { hub.liveInfo($0) } ?? hub.endedVisits[id] }) { visit in
-            guard let visit else { responder.respond(Self.notFound()); return }
-            var json = JSONWriter(capacity: 2048)
-            visit.write(into: &json, detail: true)
-            responder.respond(.json(json.bytes))
+        onVisit(id, { hub -> VisitInfo? in hub.rooms[id].map { hub.liveInfo($0) } ?? hub.endedVisits[id] }) { [store = service.store] visit in
+            if let visit {
+                var json = JSONWriter(capacity: 2048)
+                visit.write(into: &json, detail: true)
+                responder.respond(.json(json.bytes))
+                return
+            }
+            DispatchQueue.global().async {
+                guard let stored = try? store?.visit(id: id) else { responder.respond(Self.notFound()); return }
+                var json = JSONWriter(capacity: 2048)
+                stored.write(into: &json, detail: true)
+                responder.respond(.json(json.bytes))
+            }
         }
     }
 
@@ -99,6 +117,33 @@ extension AdminAPI {
             case false?: responder.respond(Self.notFound("participant"))
             case true?: responder.respond(Self.json { $0.field("visit", id); $0.field("participant", pid); $0.field("state", "removed") })
             }
+        }
+    }
+}
+
+/// A visit from memory or from the store, for listing.
+enum VisitRow {
+    case memory(VisitInfo)
+    case stored(StoredVisit)
+
+    var id: String {
+        switch self {
+        case .memory(let v): return v.id
+        case .stored(let v): return v.id
+        }
+    }
+
+    var createdAtMs: Int64 {
+        switch self {
+        case .memory(let v): return v.createdAtMs
+        case .stored(let v): return v.createdAtMs
+        }
+    }
+
+    func write(into json: inout JSONWriter) {
+        switch self {
+        case .memory(let v): v.write(into: &json, detail: false)
+        case .stored(let v): v.write(into: &json, detail: false)
         }
     }
 }

@@ -1,3 +1,4 @@
+import RelaisStore
 import RelaisCore
 import RelaisPosix
 import Synchronization
@@ -44,5 +45,7 @@ extension Server {
         while finished.load(ordering: .relaxed) < loopStates.count { usleep(1_000) }
         group.stopAndJoin()
         signalling.audit?.close()
+        // Visits ended by the shutdown were queued for the store above; commit them before returning.
+        signalling.store?.close()
     }
 }

@@ -1,3 +1,5 @@
+import RelaisStore
+import Dispatch
 import CoreMetrics
 import RelaisCore
 import RelaisHTTP
@@ -56,7 +58,8 @@ public final class Server: Sendable {
             Self.readinessResponse(shuttingDown: shutdownFlag.value.load(ordering: .relaxed))
         })
         let audit = try configuration.auditLogPath.map { try AuditWriter(path: $0) }
-        let signalling = SignallingService(configuration: configuration, loops: group.loops, audit: audit, metrics: metrics)
+        let store = try configuration.storePath.map { try Store(path: $0) }
+        let signalling = SignallingService(configuration: configuration, loops: group.loops, audit: audit, metrics: metrics, store: store)
         router.add("GET", "/v1/signal", .webSocket(WebSocketEndpoint(subprotocols: ["relais.v1"]) { loop in
             SignalSession(loop: loop, service: signalling)
         }))
@@ -84,6 +87,8 @@ public final class Server: Sendable {
     public func start() {
         group.start()
         for loop in group.loops { loop.execute { [context] in Self.measureLag(loop: loop, metrics: context.metrics) } }
+        for hub in signalling.hubs { hub.loop.execute { Self.persistPeriodically(hub) } }
+        if let store = signalling.store { Self.applyRetentionHourly(store: store, days: configuration.retentionDays, loop: group.loops[0]) }
         let descriptors = listenersToStart.withLock { taken in
             defer { taken.removeAll() }
             return taken
@@ -135,6 +140,22 @@ public final class Server: Sendable {
         loop.scheduleTimer(at: expected) {
             metrics.loopLag.recordNanoseconds(Int64(loop.clock.now().since(expected).nanosecondsClamped))
             measureLag(loop: loop, metrics: metrics)
+        }
+    }
+
+    private static func persistPeriodically(_ hub: LoopBound<SignalHub>) {
+        hub.loop.scheduleTimer(after: .seconds(5)) {
+            hub.value.persistWindows()
+            persistPeriodically(hub)
+        }
+    }
+
+    /// Retention runs off the loops (a DELETE can take a while on a large store), now and every hour.
+    private static func applyRetentionHourly(store: Store, days: Int, loop: EventLoop) {
+        let cutoff = loop.clock.wallClockMilliseconds() - Int64(days) * 86_400_000
+        DispatchQueue.global(qos: .utility).async { _ = try? store.applyRetention(endedBeforeMs: cutoff) }
+        loop.execute {
+            loop.scheduleTimer(after: .seconds(3600)) { applyRetentionHourly(store: store, days: days, loop: loop) }
         }
     }
 

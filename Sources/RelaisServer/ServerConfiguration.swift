@@ -50,6 +50,10 @@ public struct ServerConfiguration: Sendable {
 
     /// Bearer tokens of the admin API (`RELAIS_ADMIN_TOKEN`, comma-separated for rotation). Empty: the API answers 401.
     public var adminTokens: [String] = []
+    /// SQLite file for ended visits and quality history (nil: memory only).
+    public var storePath: String?
+    /// Ended visits older than this are deleted (checked hourly).
+    public var retentionDays = 30
     /// Reports per `POST /api/v1/stats` batch.
     public var maxStatsBatch = 1000
 

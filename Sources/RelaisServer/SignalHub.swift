@@ -1,3 +1,4 @@
+import RelaisStore
 import CoreMetrics
 import RelaisCore
 import RelaisPosix
@@ -33,8 +34,12 @@ final class SignalHub {
     private var lastQualitySentMs: [String: Int64] = [:]
 
     let metrics: ServerMetrics
+    let store: Store?
+    /// Start of the newest quality window already handed to the store, per live visit.
+    private var storedUpTo: [String: Int64] = [:]
 
-    init(loop: EventLoop, configuration: SignallingConfiguration, audit: AuditWriter?, metrics: ServerMetrics) {
+    init(loop: EventLoop, configuration: SignallingConfiguration, audit: AuditWriter?, metrics: ServerMetrics, store: Store?) {
+        self.store = store
         self.metrics = metrics
         self.loop = loop
         self.configuration = configuration
@@ -120,14 +125,37 @@ final class SignalHub {
     }
 
     private func recordEnded(_ room: Room, snapshot: VisitQualitySnapshot?) {
-        endedVisits[room.id] = VisitInfo(
+        let info = VisitInfo(
             id: room.id, state: "ended", createdAtMs: room.createdAtMs, endedAtMs: nowMs, endReason: room.endReason,
             endsAtMs: room.endsAtMs, consentRequired: room.consentRequired, maxParticipants: room.maxParticipants,
             participants: room.pastParticipants, quality: snapshot?.participants ?? [], snapshot: snapshot)
+        endedVisits[room.id] = info
+        if let store {
+            let after = storedUpTo.removeValue(forKey: room.id) ?? .min
+            let points = (snapshot?.series ?? []).filter { $0.startMs > after }.map { $0.stored(visit: room.id) }
+            store.enqueue(.visitEnded(info.storedRecord, points))
+        }
         endedOrder.append(room.id)
         if endedOrder.count > Self.endedVisitMemory {
             endedVisits[endedOrder.removeFirst()] = nil
         }
+    }
+
+    /// Hands the store every quality window closed since the last call, for each live visit (every 5 s), so a
+    /// crash loses at most one flush interval of history.
+    func persistWindows() {
+        guard let store else { return }
+        var batch: [StoredPoint] = []
+        for id in rooms.keys {
+            guard let series = quality.visitSnapshot(id)?.series, !series.isEmpty else { continue }
+            let after = storedUpTo[id] ?? .min
+            // The newest window may still be filling: keep it for the next round.
+            let closed = series.dropLast().filter { $0.startMs > after }
+            guard let newest = closed.last else { continue }
+            batch += closed.map { $0.stored(visit: id) }
+            storedUpTo[id] = newest.startMs
+        }
+        if !batch.isEmpty { store.enqueue(.points(batch)) }
     }
 
     func perform(adminInput input: RoomInput, roomID: String) -> Bool {

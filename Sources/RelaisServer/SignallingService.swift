@@ -1,3 +1,4 @@
+import RelaisStore
 import RelaisCore
 import RelaisPosix
 import RelaisSignalling
@@ -15,9 +16,11 @@ final class SignallingService: Sendable {
     let hubs: [LoopBound<SignalHub>]
 
     let metrics: ServerMetrics
+    let store: Store?
 
-    init(configuration: ServerConfiguration, loops: [EventLoop], audit: AuditWriter?, metrics: ServerMetrics) {
+    init(configuration: ServerConfiguration, loops: [EventLoop], audit: AuditWriter?, metrics: ServerMetrics, store: Store?) {
         self.metrics = metrics
+        self.store = store
         self.configuration = configuration
         verifier = TokenVerifier(keys: configuration.tokenKeys)
         joinLimiter = JoinRateLimiter(perMinute: configuration.joinsPerAddressPerMinute)
@@ -31,7 +34,8 @@ final class SignallingService: Sendable {
         }
         var hubs: [LoopBound<SignalHub>] = []
         for loop in loops {
-            hubs.append(LoopBound(SignalHub(loop: loop, configuration: configuration.signalling, audit: audit, metrics: metrics), on: loop))
+            hubs.append(LoopBound(SignalHub(loop: loop, configuration: configuration.signalling, audit: audit, metrics: metrics,
+                                            store: store), on: loop))
         }
         self.hubs = hubs
     }

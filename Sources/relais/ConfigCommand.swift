@@ -54,6 +54,8 @@ enum EffectiveConfiguration {
         w.endArray()
         w.field("admin-tokens", c.adminTokens.isEmpty ? "(unset)" : "(\(c.adminTokens.count) set)")
         if let audit = c.auditLogPath { w.field("audit-log", audit) }
+        if let store = c.storePath { w.field("store", store) }
+        w.field("retention-days", c.retentionDays)
         w.key("stun-url")
         w.beginArray()
         for url in c.signalling.ice.stunURLs { w.value(url) }

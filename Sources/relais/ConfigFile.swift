@@ -25,7 +25,8 @@ struct ConfigFile {
         "relay-only-patients": (.boolean, false), "max-participants": (.integer, false), "max-lobby": (.integer, false),
         "resume-grace": (.number, false), "join-deadline": (.number, false), "signal-rate": (.number, false),
         "signal-burst": (.integer, false), "joins-per-minute": (.integer, false), "join-limit-loopback": (.boolean, false),
-        "consent-required": (.boolean, false),
+        "consent-required": (.boolean, false), "store": (.string, false), "no-store": (.boolean, false),
+        "retention-days": (.integer, false), "config": (.string, false),
     ]
 
     private(set) var values: [String: JSONValue] = [:]

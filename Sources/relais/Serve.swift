@@ -60,6 +60,12 @@ struct Serve: ParsableCommand {
     var logFormat: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info). Env: RELAIS_LOG_LEVEL")
     var logLevel: String?
+    @Option(name: .customLong("store"), help: "SQLite file for ended visits and quality history (default <data-dir>/relais.sqlite). Env: RELAIS_STORE")
+    var storePath: String?
+    @Flag(name: .customLong("no-store"), help: "Keep visits in memory only.")
+    var noStore = false
+    @Option(name: .customLong("retention-days"), help: "Delete ended visits older than this (default 30).")
+    var retentionDays: Int?
     @Option(name: .customLong("admin-token"), help: "Bearer token of the admin API (repeatable). Env: RELAIS_ADMIN_TOKEN (comma-separated)")
     var adminTokens: [String] = []
     @Option(name: .customLong("audit-log"), help: "Audit log file (default <data-dir>/audit.log). Env: RELAIS_AUDIT_LOG")
@@ -187,6 +193,10 @@ extension Serve {
         let auditPath = auditLog ?? env["RELAIS_AUDIT_LOG"] ?? file.string("audit-log") ?? dataDirectory + "/audit.log"
         if !dryRun { try DevelopmentSecret.makeDirectory(dataDirectory) }
         config.auditLogPath = auditPath
+        if !(noStore || file.boolean("no-store")) {
+            config.storePath = storePath ?? env["RELAIS_STORE"] ?? file.string("store") ?? dataDirectory + "/relais.sqlite"
+        }
+        if let v = retentionDays ?? file.integer("retention-days") { config.retentionDays = v }
         var ice = config.signalling.ice
         func list(_ flag: [String], _ name: String, _ key: String) -> [String] {
             let fromFlagsAndEnv = flag + (env[name]?.split(separator: ",").map(String.init) ?? [])

@@ -230,3 +230,70 @@ final class HandOver<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// Persistence: ended visits and their quality history survive a restart of the process.
+@Suite struct RestartTests {
+    private func start(data: String) throws -> (Process, UInt16) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
+        process.arguments = ["serve", "--port", "0", "--loops", "2", "--token-secret", Tokens.secret, "--data-dir", data,
+                             "--admin-token", "restart-admin"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var line = ""
+        while !line.contains("listening") || !line.hasSuffix("\n") {
+            let byte = err.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        let range = try #require(line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression))
+        return (process, try #require(UInt16(line[range].split(separator: ":").last ?? "")))
+    }
+
+    private func get(_ port: UInt16, _ path: String) throws -> [String: Any] {
+        let r = try run("curl", ["-s", "-H", "Authorization: Bearer restart-admin", "http://127.0.0.1:\(port)\(path)"])
+        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func endedVisitsAndQualityHistorySurviveARestart() throws {
+        let data = NSTemporaryDirectory() + "relais-restart-\(UUID().uuidString)"
+        let (first, port) = try start(data: data)
+        let server = PortOnly(port: port)
+        let doc = try SignalClient(server: server)
+        try doc.join(Tokens.mint("doc", room: "kept-visit", .clinician))
+        try doc.expect("joined")
+        let guest = try SignalClient(server: server)
+        try guest.join(Tokens.mint("g", room: "kept-visit", .guest))
+        try guest.expect("lobby")
+        try doc.send(["type": "admit", "participant": "g"])
+        try guest.expect("admitted")
+        // Twelve seconds of reports: at least one closed 5 s window.
+        for i in 0..<13 {
+            try guest.send(["type": "stats", "report": QualityWiringTests.compactReport(t: Double(i)), "rid": "s\(i)"])
+            try guest.expect("ack")
+            usleep(1_000_000)
+        }
+        try doc.send(["type": "end"])
+        try doc.expect("ended")
+        let before = try get(port, "/api/v1/visits/kept-visit/quality")
+        let pointsBefore = (before["points"] as? [Any])?.count ?? 0
+        #expect(pointsBefore >= 1)
+        kill(first.processIdentifier, SIGTERM)
+        first.waitUntilExit()
+
+        let (second, port2) = try start(data: data)
+        defer { kill(second.processIdentifier, SIGTERM); second.waitUntilExit() }
+        let list = try get(port2, "/api/v1/visits?state=ended")
+        let ids = (list["visits"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids.contains("kept-visit"))
+        let visit = try get(port2, "/api/v1/visits/kept-visit")
+        #expect(visit["state"] as? String == "ended")
+        #expect(visit["endReason"] as? String == "ended")
+        #expect((visit["participants"] as? [[String: Any]])?.map { $0["id"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["doc", "g"])
+        let after = try get(port2, "/api/v1/visits/kept-visit/quality")
+        #expect((after["points"] as? [Any])?.count == pointsBefore)
+        #expect(after["summary"] != nil)
+    }
+}

@@ -14,6 +14,19 @@ public struct QualityPoint: Sendable, Equatable {
     public var lossPct: Double?
     /// Participants with a score in this window.
     public var scoredParticipants: Int
+
+    /// A point rebuilt from storage.
+    public init(startMs: Int64, durationMs: Int64, level: QualityLevel, mos: Double?, rttMs: Double?, jitterMs: Double?,
+                lossPct: Double?, scoredParticipants: Int) {
+        self.startMs = startMs
+        self.durationMs = durationMs
+        self.level = level
+        self.mos = mos
+        self.rttMs = rttMs
+        self.jitterMs = jitterMs
+        self.lossPct = lossPct
+        self.scoredParticipants = scoredParticipants
+    }
 }
 
 /// p50/p90/p95/p99 of a sketch, each within the sketch's relative error.
