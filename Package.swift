@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RelaisWebSocket", targets: ["RelaisWebSocket"]),
         .library(name: "RelaisServer", targets: ["RelaisServer"]),
         .library(name: "RelaisQuality", targets: ["RelaisQuality"]),
+        .library(name: "RelaisCore", targets: ["RelaisCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

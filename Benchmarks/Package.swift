@@ -28,6 +28,7 @@ let package = Package(
         .executableTarget(
             name: "TransportBenchmarks",
             dependencies: [
+                .product(name: "RelaisCore", package: "Relais"),
                 .product(name: "RelaisWebSocket", package: "Relais"),
                 .product(name: "RelaisServer", package: "Relais"),
                 .product(name: "Benchmark", package: "benchmark"),
