@@ -20,13 +20,14 @@ extension BenchRun {
                         switch event {
                         case .open:
                             worker.opened += 1
-                            for _ in 0..<inFlight { client.send(text: run.echoPayload(size)) }
+                            for _ in 0..<inFlight { client.send(text: run.echoPayload(size)); worker.sentTotal += 1 }
                         case .message(.text(let bytes)):
+                            worker.receivedTotal += 1
                             if worker.measuring, let sent = BenchRun.readStamp(bytes, at: 0) {
                                 worker.completed += 1
                                 worker.latencies.add(run.nowNanoseconds() &- sent)
                             }
-                            if worker.running { client.send(text: run.echoPayload(size)) }
+                            if worker.running { client.send(text: run.echoPayload(size)); worker.sentTotal += 1 }
                         case .closed(let error):
                             if worker.running { worker.closedEarly += 1 }
                             if error != nil { worker.errors += 1 }
@@ -43,8 +44,7 @@ extension BenchRun {
         guard ready.opened == options.connections else {
             throw BenchError("only \(ready.opened) of \(options.connections) echo connections opened")
         }
-        let (t, seconds, cpu) = measure()
-        var r = result("echo", t, seconds, cpu, unit: "msg")
+        var r = result("echo", measure(), unit: "msg")
         r.add("connections", Double(options.connections))
         r.add("in_flight", Double(inFlight))
         r.add("size", Double(size))

@@ -13,6 +13,8 @@ final class BenchParticipant {
     let peer: String
     var client: LoopWebSocketClient?
     var joined = false
+    /// Both sides joined: this participant may send (to a peer that is really in the visit).
+    var ready = false
     var inFlight = 0
     var nextDueNs: UInt64 = 0
     var reports = 0
@@ -32,12 +34,13 @@ extension BenchRun {
         try joinPairs(secret: secret, pairs: options.pairs) { run, worker, me in
             // Called when `me` may start sending (both sides joined).
             if maxMode {
-                for _ in 0..<run.options.inFlight { run.sendCandidate(me, size: size); me.inFlight += 1 }
+                for _ in 0..<run.options.inFlight { run.sendCandidate(me, size: size, worker: worker); me.inFlight += 1 }
             } else {
                 me.nextDueNs = run.nowNanoseconds() + UInt64.random(in: 0...max(1, perSenderInterval))
             }
         } onMessage: { run, worker, me, bytes in
             if bytes.starts(with: Array(#"{"type":"candidate""#.utf8)) {
+                worker.receivedTotal += 1
                 if worker.measuring, let at = firstIndex(of: Array(#"{"candidate":""#.utf8), in: bytes),
                    let sent = BenchRun.readStamp(bytes, at: at + 14) {
                     worker.completed += 1
@@ -45,34 +48,38 @@ extension BenchRun {
                 }
             } else if bytes.starts(with: Array(#"{"type":"ack""#.utf8)) {
                 me.inFlight -= 1
-                if maxMode && worker.running { run.sendCandidate(me, size: size); me.inFlight += 1 }
+                if maxMode && worker.running { run.sendCandidate(me, size: size, worker: worker); me.inFlight += 1 }
             } else if bytes.starts(with: Array(#"{"type":"error""#.utf8)) {
                 worker.errors += 1
             }
         } onTick: { run, worker, participants in
             guard !maxMode, worker.running else { return }
             let now = run.nowNanoseconds()
-            for p in participants where p.joined && p.nextDueNs <= now {
-                run.sendCandidate(p, size: size)
+            for p in participants where p.ready && p.nextDueNs <= now {
+                run.sendCandidate(p, size: size, worker: worker)
                 p.nextDueNs += perSenderInterval
             }
         }
-        let (t, seconds, cpu) = measure()
-        var r = result("relay", t, seconds, cpu, unit: "msg")
+        var r = result("relay", measure(), unit: "msg")
         r.add("pairs", Double(options.pairs))
         r.add("target_rate", options.rate)
         r.add("size", Double(size))
         return r
     }
 
-    func sendCandidate(_ p: BenchParticipant, size: Int) {
-        let head = Array((#"{"type":"candidate","to":""# + p.peer + #"","rid":"r","candidate":{"candidate":""#).utf8)
+    /// In max mode the message carries a `rid` so the server's ack paces the sender; at a fixed rate it carries
+    /// none, like wsload's, so the server does exactly the relay work (no acks to write).
+    func sendCandidate(_ p: BenchParticipant, size: Int, worker: BenchWorker) {
+        let rid = options.rate <= 0 ? #","rid":"r""# : ""
+        let head = Array((#"{"type":"candidate","to":""# + p.peer + "\"" + rid + #","candidate":{"candidate":""#).utf8)
         let tail = Array(#"","sdpMid":"0","sdpMLineIndex":0}}"#.utf8)
         var message = head + BenchRun.stamp(nowNanoseconds())
         let pad = max(0, size - message.count - tail.count)
         message.append(contentsOf: repeatElement(UInt8(ascii: "c"), count: pad))
         message += tail
-        p.client?.send(text: message)
+        guard let client = p.client, client.isOpen else { return }
+        client.send(text: message)
+        worker.sentTotal += 1
     }
 
     /// Opens two clinician connections per visit, joins them, and calls `ready` for each side once both joined.
@@ -117,6 +124,8 @@ extension BenchRun {
                                 p.joined = true
                                 worker.joined += 1
                                 if let other = byID[p.peer], other.joined {
+                                    p.ready = true
+                                    other.ready = true
                                     ready(run, worker, p)
                                     ready(run, worker, other)
                                 }

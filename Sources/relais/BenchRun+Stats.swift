@@ -12,6 +12,7 @@ extension BenchRun {
             me.nextDueNs = run.nowNanoseconds() + UInt64.random(in: 0...intervalNs)
         } onMessage: { run, worker, me, bytes in
             if bytes.starts(with: Array(#"{"type":"ack""#.utf8)) {
+                worker.receivedTotal += 1
                 if worker.measuring { worker.completed += 1 }
             } else if bytes.starts(with: Array(#"{"type":"error""#.utf8)) {
                 worker.errors += 1
@@ -20,14 +21,16 @@ extension BenchRun {
         } onTick: { run, worker, participants in
             guard worker.running else { return }
             let now = run.nowNanoseconds()
-            for p in participants where p.joined && p.nextDueNs <= now {
+            for p in participants where p.ready && p.nextDueNs <= now {
                 p.reports += 1
-                p.client?.send(text: BenchRun.compactReport(sequence: p.reports, intervalSeconds: run.options.interval))
+                if let client = p.client, client.isOpen {
+                    client.send(text: BenchRun.compactReport(sequence: p.reports, intervalSeconds: run.options.interval))
+                    worker.sentTotal += 1
+                }
                 p.nextDueNs += intervalNs
             }
         }
-        let (t, seconds, cpu) = measure()
-        var r = result("stats", t, seconds, cpu, unit: "report")
+        var r = result("stats", measure(), unit: "report")
         r.add("participants", Double(pairs * 2))
         r.add("interval_s", options.interval)
         r.add("offered_reports_per_s", Double(pairs * 2) / options.interval)

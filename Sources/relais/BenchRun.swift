@@ -17,6 +17,9 @@ final class BenchWorker {
     var opened = 0
     var joined = 0
     var completed = 0
+    /// Whole-run counts (warm-up included) for loss accounting: every message sent must come back.
+    var sentTotal = 0
+    var receivedTotal = 0
     var errors = 0
     var closedEarly = 0
     var latencies = LatencySamples()
@@ -33,7 +36,7 @@ final class BenchWorker {
 
 /// Snapshot of a worker's counters, carried back to the coordinating thread.
 struct WorkerTotals: Sendable {
-    var opened = 0, joined = 0, completed = 0, errors = 0, closedEarly = 0
+    var opened = 0, joined = 0, completed = 0, errors = 0, closedEarly = 0, sent = 0, received = 0
     var latencies: [UInt64] = []
 }
 
@@ -64,6 +67,7 @@ final class BenchRun: @unchecked Sendable {
         onAll { w in
             collected.withLock { t in
                 t.opened += w.opened; t.joined += w.joined; t.completed += w.completed; t.errors += w.errors
+                t.sent += w.sentTotal; t.received += w.receivedTotal
                 t.closedEarly += w.closedEarly
                 t.latencies += w.latencies.values
             }
@@ -82,27 +86,45 @@ final class BenchRun: @unchecked Sendable {
         return t
     }
 
-    /// Warm-up, then a measured window; returns (totals, seconds, server CPU seconds in the window).
-    func measure() -> (WorkerTotals, Double, Double?) {
+    /// Warm-up, then a measured window (progress on stderr when it is a terminal), then senders stop and what
+    /// is in flight drains (up to 3 s) so `sent − received` counts real losses.
+    /// Returns (totals, seconds, server CPU seconds in the window, generator CPU seconds in the window).
+    func measure() -> (WorkerTotals, Double, Double?, Double?) {
         usleep(UInt32(options.warmup * 1_000_000))
         onAll { w in w.resetCounters(); w.measuring = true }
         let cpu0 = options.serverPID.flatMap(ProcessUsage.cpuSeconds)
+        let self0 = ProcessUsage.cpuSeconds(pid: getpid())
         let t0 = clock.now()
-        usleep(UInt32(options.duration * 1_000_000))
+        let end = t0 + .milliseconds(Int64(options.duration * 1000))
+        var lastCompleted = 0
+        while clock.now() < end {
+            let step = min(1.0, Double(end.since(clock.now()).nanosecondsClamped) / 1e9)
+            usleep(UInt32(step * 1_000_000))
+            if isatty(2) != 0 {
+                let done = totals().completed
+                log("… \(Int(Double(done - lastCompleted) / max(step, 0.001)))/s")
+                lastCompleted = done
+            }
+        }
         onAll { w in w.measuring = false }
         let elapsed = Double(clock.now().since(t0).nanosecondsClamped) / 1e9
         let cpu1 = options.serverPID.flatMap(ProcessUsage.cpuSeconds)
-        let t = totals()
-        onAll { w in
-            w.running = false
-            for c in w.clients { c.close() }
-        }
+        let self1 = ProcessUsage.cpuSeconds(pid: getpid())
+        let measured = totals()
+        onAll { w in w.running = false }
+        let drained = waitFor(seconds: 3) { $0.received >= $0.sent }
+        onAll { w in for c in w.clients { c.close() } }
+        var t = measured
+        t.sent = drained.sent
+        t.received = drained.received
         let cpu = (cpu0 != nil && cpu1 != nil) ? cpu1! - cpu0! : nil
-        return (t, elapsed, cpu)
+        let own = (self0 != nil && self1 != nil) ? self1! - self0! : nil
+        return (t, elapsed, cpu, own)
     }
 
     /// Common result fields: rate, latency percentiles, server CPU.
-    func result(_ name: String, _ t: WorkerTotals, _ seconds: Double, _ cpu: Double?, unit: String) -> BenchResult {
+    func result(_ name: String, _ measured: (WorkerTotals, Double, Double?, Double?), unit: String) -> BenchResult {
+        let (t, seconds, cpu, own) = measured
         var r = BenchResult(scenario: name)
         let rate = Double(t.completed) / seconds
         r.add("\(unit)_per_s", rate)
@@ -113,9 +135,19 @@ final class BenchRun: @unchecked Sendable {
         r.add("latency_p999_us", p[2])
         r.add("errors", Double(t.errors))
         r.add("closed_early", Double(t.closedEarly))
+        r.add("sent", Double(t.sent))
+        r.add("received", Double(t.received))
+        r.add("lost", Double(max(0, t.sent - t.received)))
         if let cpu {
             r.add("server_cpu_pct", cpu / seconds * 100)
             if t.completed > 0 { r.add("server_cpu_us_per_\(unit)", cpu / Double(t.completed) * 1e6) }
+        }
+        if let own {
+            // A generator near a full core measures itself, not the server: say so.
+            let pct = own / seconds * 100 / Double(workers.count)
+            r.add("generator_cpu_pct_per_loop", pct)
+            r.notes.append(("generator_saturated", pct > 90 ? "yes" : "no"))
+            if pct > 90 { log("warning: the generator used \(Int(pct))% of its loops' CPU: it may be the bottleneck (add --loops)") }
         }
         r.add("seconds", seconds)
         return r

@@ -17,7 +17,10 @@ import Testing
         let r = try bench(["echo", "--connections", "8", "--duration", "1", "--warmup", "0.2"], server: server)
         #expect((r["msg_per_s"] as? Double ?? 0) > 100)
         #expect(r["errors"] as? Double == 0)
-        #expect((r["latency_p50_us"] as? Double ?? 0) > 0)
+        #expect(r["lost"] as? Double == 0)
+        let p50 = r["latency_p50_us"] as? Double ?? 0, p99 = r["latency_p99_us"] as? Double ?? 0, p999 = r["latency_p999_us"] as? Double ?? 0
+        #expect(p50 > 0 && p50 <= p99 && p99 <= p999)
+        #expect(r["generator_saturated"] != nil)
     }
 
     @Test func relayScenarioAtAFixedRateDeliversEverything() throws {
@@ -26,6 +29,8 @@ import Testing
         let rate = r["msg_per_s"] as? Double ?? 0
         #expect(rate > 300 && rate < 500, "\(r)")
         #expect(r["errors"] as? Double == 0)
+        #expect(r["lost"] as? Double == 0)
+        #expect((r["sent"] as? Double ?? 0) > 0)
     }
 
     @Test func statsScenarioGetsEveryReportAcknowledged() throws {
@@ -34,6 +39,7 @@ import Testing
         let rate = r["report_per_s"] as? Double ?? 0
         #expect(rate > 60 && rate < 100, "\(r)")
         #expect(r["errors"] as? Double == 0)
+        #expect(r["lost"] as? Double == 0)
     }
 
     @Test func connectionsScenarioHoldsAndChecksEveryConnection() throws {
