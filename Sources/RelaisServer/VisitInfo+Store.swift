@@ -7,18 +7,7 @@ extension VisitInfo {
     /// The store's record of this visit (participants and summary pre-encoded as the API shows them).
     var storedRecord: StoredVisit {
         var participants = JSONWriter()
-        participants.beginArray()
-        for p in self.participants {
-            participants.beginObject()
-            participants.field("id", p.id)
-            participants.field("role", p.role.rawValue)
-            if let relation = p.relation { participants.field("relation", relation.rawValue) }
-            participants.field("state", p.state)
-            if p.role == .patient { participants.field("consent", p.consentGranted) }
-            participants.field("joinedAt", p.joinedAtMs)
-            participants.endObject()
-        }
-        participants.endArray()
+        writeParticipants(into: &participants, withQuality: false)
         var summary: String?
         if let snapshot {
             var json = JSONWriter()

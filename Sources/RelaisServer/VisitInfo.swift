@@ -21,6 +21,28 @@ struct VisitInfo: Sendable {
         quality.map(\.level).filter { $0 != .unknown }.min { $0.rawValue < $1.rawValue } ?? .unknown
     }
 
+    /// The participants array (opaque ids, roles, states, consent; current quality when asked).
+    func writeParticipants(into json: inout JSONWriter, withQuality: Bool) {
+        json.beginArray()
+        for p in participants {
+            json.beginObject()
+            json.field("id", p.id)
+            json.field("role", p.role.rawValue)
+            if let relation = p.relation { json.field("relation", relation.rawValue) }
+            json.field("state", p.state)
+            if p.role == .patient { json.field("consent", p.consentGranted) }
+            json.field("joinedAt", p.joinedAtMs)
+            if withQuality, let q = quality.first(where: { $0.participant == p.id }) {
+                json.key("quality")
+                var encoded: [UInt8] = []
+                q.encode(into: &encoded)
+                json.rawValue(encoded)
+            }
+            json.endObject()
+        }
+        json.endArray()
+    }
+
     func write(into json: inout JSONWriter, detail: Bool) {
         json.beginObject()
         json.field("id", id)
@@ -33,24 +55,7 @@ struct VisitInfo: Sendable {
         json.field("maxParticipants", maxParticipants)
         json.field("level", level.name)
         json.key("participants")
-        json.beginArray()
-        for p in participants {
-            json.beginObject()
-            json.field("id", p.id)
-            json.field("role", p.role.rawValue)
-            if let relation = p.relation { json.field("relation", relation.rawValue) }
-            json.field("state", p.state)
-            if p.role == .patient { json.field("consent", p.consentGranted) }
-            json.field("joinedAt", p.joinedAtMs)
-            if let q = quality.first(where: { $0.participant == p.id }) {
-                json.key("quality")
-                var encoded: [UInt8] = []
-                q.encode(into: &encoded)
-                json.rawValue(encoded)
-            }
-            json.endObject()
-        }
-        json.endArray()
+        writeParticipants(into: &json, withQuality: true)
         if detail, let snapshot { QualityJSON.writeSummary(snapshot, into: &json) }
         json.endObject()
     }

@@ -7,33 +7,10 @@ import Testing
 
 /// The `relais` binary as ops run it: signals, draining, certificate reload, refusal to start insecurely.
 @Suite(.serialized) struct ProcessLifecycleTests {
-    /// Starts `relais serve` on a free port and returns the process and the port it reports.
     private func startRelais(_ extra: [String]) throws -> (Process, UInt16, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
-        let data = NSTemporaryDirectory() + "relais-proc-\(UUID().uuidString)"
-        process.arguments = ["serve", "--port", "0", "--loops", "2", "--token-secret", "lifecycle-secret", "--data-dir", data] + extra
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // The first stderr line says where it listens: "relais listening on 127.0.0.1:PORT (...)".
-        var line = ""
-        let handle = err.fileHandleForReading
-        while !line.contains("listening") || !line.hasSuffix("\n") {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            line += String(decoding: byte, as: UTF8.self)
-        }
-        guard let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-              let port = UInt16(line[range].split(separator: ":").last ?? "") else {
-            process.terminate()
-            throw LifecycleError.noListenLine(line)
-        }
-        return (process, port, err)
+        try launchRelais(["--token-secret", "lifecycle-secret", "--data-dir", NSTemporaryDirectory() + "relais-proc-\(UUID().uuidString)"] + extra)
     }
 
-    enum LifecycleError: Error { case noListenLine(String) }
 
     @Test func sigtermClosesWebSocketsWith1001AndExitsCleanly() throws {
         let (process, port, _) = try startRelais([])
@@ -145,22 +122,7 @@ import Testing
 @Suite struct ShutdownUnderLoadTests {
     @Test func sigtermUnderLoadLosesNoAcknowledgedMessage() throws {
         let data = NSTemporaryDirectory() + "relais-sigterm-\(UUID().uuidString)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
-        process.arguments = ["serve", "--port", "0", "--loops", "2", "--token-secret", Tokens.secret, "--data-dir", data,
-                             "--signal-rate", "0"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var line = ""
-        while !line.contains("listening") || !line.hasSuffix("\n") {
-            let byte = err.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            line += String(decoding: byte, as: UTF8.self)
-        }
-        let range = try #require(line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression))
-        let port = try #require(UInt16(line[range].split(separator: ":").last ?? ""))
+        let (process, port, _) = try launchRelais(["--token-secret", Tokens.secret, "--data-dir", data, "--signal-rate", "0"])
         let server = PortOnly(port: port)
 
         let doc = try SignalClient(server: server)
@@ -234,22 +196,8 @@ final class HandOver<T>: @unchecked Sendable {
 /// Persistence: ended visits and their quality history survive a restart of the process.
 @Suite struct RestartTests {
     private func start(data: String) throws -> (Process, UInt16) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
-        process.arguments = ["serve", "--port", "0", "--loops", "2", "--token-secret", Tokens.secret, "--data-dir", data,
-                             "--admin-token", "restart-admin"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var line = ""
-        while !line.contains("listening") || !line.hasSuffix("\n") {
-            let byte = err.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            line += String(decoding: byte, as: UTF8.self)
-        }
-        let range = try #require(line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression))
-        return (process, try #require(UInt16(line[range].split(separator: ":").last ?? "")))
+        let (process, port, _) = try launchRelais(["--token-secret", Tokens.secret, "--data-dir", data, "--admin-token", "restart-admin"])
+        return (process, port)
     }
 
     private func get(_ port: UInt16, _ path: String) throws -> [String: Any] {
@@ -296,4 +244,30 @@ final class HandOver<T>: @unchecked Sendable {
         #expect((after["points"] as? [Any])?.count == pointsBefore)
         #expect(after["summary"] != nil)
     }
+}
+
+enum LifecycleError: Error { case noListenLine(String) }
+
+/// Starts `relais serve --port 0 --loops 2 <arguments>` and returns the process, the port it reports on stderr
+/// ("relais listening on 127.0.0.1:PORT …") and the stderr pipe.
+func launchRelais(_ arguments: [String]) throws -> (Process, UInt16, Pipe) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestPaths.relaisBinary)
+    process.arguments = ["serve", "--port", "0", "--loops", "2"] + arguments
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    var line = ""
+    while !line.contains("listening") || !line.hasSuffix("\n") {
+        let byte = err.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty { break }
+        line += String(decoding: byte, as: UTF8.self)
+    }
+    guard let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+          let port = UInt16(line[range].split(separator: ":").last ?? "") else {
+        process.terminate()
+        throw LifecycleError.noListenLine(line)
+    }
+    return (process, port, err)
 }
