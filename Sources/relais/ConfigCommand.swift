@@ -17,7 +17,8 @@ struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             let env = Environment()
-            let configFile = try (file ?? env["RELAIS_CONFIG"]).map { try ConfigFile(path: $0) } ?? ConfigFile()
+            var configFile = try (file ?? env["RELAIS_CONFIG"]).map { try ConfigFile(path: $0) } ?? ConfigFile()
+            try configFile.overlayEnvironment { env[$0] }
             let serve = try Serve.parse([])
             let config = try serve.makeConfiguration(env: env, file: configFile, logger: Logger(label: "relais") { _ in SwiftLogNoOpLogHandler() },
                                                      dryRun: true)

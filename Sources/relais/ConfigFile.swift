@@ -60,6 +60,25 @@ struct ConfigFile {
         }
     }
 
+    /// Environment variables override the file: every key `some-flag` is also read from `RELAIS_SOME_FLAG`
+    /// (lists comma-separated, booleans `true`/`false`/`1`/`0`). Flags are applied after, so they win over both.
+    mutating func overlayEnvironment(_ lookup: (String) -> String?) throws {
+        for (key, spec) in Self.keys {
+            let name = "RELAIS_" + String(key.uppercased().map { $0 == "-" ? "_" : $0 })
+            guard let text = lookup(name) else { continue }
+            let value: JSONValue?
+            switch spec.kind {
+            case .string: value = .string(text)
+            case .integer: value = Int64(text).map { .number(Double($0)) }
+            case .number: value = Double(text).map { .number($0) }
+            case .boolean: value = ["true", "1", "yes"].contains(text) ? .bool(true) : ["false", "0", "no"].contains(text) ? .bool(false) : nil
+            case .strings: value = .array(text.split(separator: ",").map { .string(String($0)) })
+            }
+            guard let value else { throw ValidationError("\(name) must be \(Self.describe(spec.kind))") }
+            values[key] = value
+        }
+    }
+
     func string(_ key: String) -> String? { values[key]?.stringValue }
     func integer(_ key: String) -> Int? { values[key]?.int64Value.map(Int.init) }
     func number(_ key: String) -> Double? { values[key]?.doubleValue }

@@ -99,7 +99,8 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let env = Environment()
-        let file = try (configPath ?? env["RELAIS_CONFIG"]).map { try ConfigFile(path: $0) } ?? ConfigFile()
+        var file = try (configPath ?? env["RELAIS_CONFIG"]).map { try ConfigFile(path: $0) } ?? ConfigFile()
+        try file.overlayEnvironment { env[$0] }
         let logger = try Self.makeLogger(format: logFormat ?? env["RELAIS_LOG_FORMAT"] ?? file.string("log-format"),
                                          level: logLevel ?? env["RELAIS_LOG_LEVEL"] ?? file.string("log-level"))
         Self.logger.withLock { $0 = logger }

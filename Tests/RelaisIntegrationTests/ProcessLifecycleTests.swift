@@ -99,8 +99,14 @@ import Testing
         #expect(fileOnly.stdout.contains(#""port":7000"#))
         #expect(fileOnly.stdout.contains(#""max-participants":4"#))
         #expect(fileOnly.stdout.contains(#""max-lobby":20"#))  // default
-        let envWins = try check(path, env: ["RELAIS_PORT=7001"])
+        let envWins = try check(path, env: ["RELAIS_PORT=7001", "RELAIS_MAX_PARTICIPANTS=3", "RELAIS_STUN_URL=stun:a:1,stun:b:2"])
         #expect(envWins.stdout.contains(#""port":7001"#))
+        // Every flag has an environment variable: RELAIS_ + the flag name in capitals.
+        #expect(envWins.stdout.contains(#""max-participants":3"#))
+        #expect(envWins.stdout.contains(#""stun-url":["stun:a:1","stun:b:2"]"#))
+        let badEnv = try check(path, env: ["RELAIS_MAX_LOBBY=many"])
+        #expect(badEnv.status != 0)
+        #expect(badEnv.stderr.contains("RELAIS_MAX_LOBBY"))
     }
 
     @Test(arguments: [(#"{"port": "x"}"#, "must be an integer"), (#"{"prot": 1}"#, "unknown key"), ("{", "invalid JSON"),
