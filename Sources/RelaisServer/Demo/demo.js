@@ -88,7 +88,12 @@ function readInbound(peer, report) {
   const p = participantState(peer);
   for (const entry of report.values()) {
     if (entry.type === 'inbound-rtp' && entry.kind === 'video') {
-      p.framesDecoded = entry.framesDecoded ?? 0;
+      // Chromium may start a new inbound-rtp (counters from zero) after an ICE restart or a rollback: keep a
+      // running total so "frames decoded" only ever grows and a reset is not mistaken for frozen video.
+      const raw = entry.framesDecoded ?? 0;
+      if (raw < (p.rawFrames ?? 0)) p.framesBase = (p.framesBase ?? 0) + p.rawFrames;
+      p.rawFrames = raw;
+      p.framesDecoded = (p.framesBase ?? 0) + raw;
       p.frameWidth = entry.frameWidth ?? 0;
     }
   }
