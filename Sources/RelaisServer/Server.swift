@@ -71,6 +71,7 @@ public final class Server: Sendable {
         AdminAPI(service: signalling, auth: auth).register(in: &router)
         router.add("GET", "/api/v1/feed", FeedRoute.make(feed: feed, auth: auth))
         DemoRoutes.register(in: &router)
+        DashboardRoutes.register(in: &router)
         routes(&router)
         router.add("GET", "/metrics", MetricsRoute.make(service: signalling, metrics: metrics, shutdownFlag: shutdownFlag))
         let context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag, metrics: metrics)
