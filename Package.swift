@@ -76,8 +76,10 @@ let package = Package(
             // The /demo pages, compiled into the binary (PackageResources.<file>): no runtime file reads, no CDN.
             // `.embedInCode` takes one file per rule. Demo/relais.js is a copy of clients/js/relais.js (a test
             // checks they are identical) because resources must live inside the target directory.
+            // The /dashboard files likewise (their names must differ from the demo's: PackageResources is flat).
             resources: ["index.html", "clinician.html", "patient.html", "demo.css", "demo.js", "relais.js"]
-                .map { .embedInCode("Demo/\($0)") },
+                .map { .embedInCode("Demo/\($0)") }
+                + ["dashboard.html", "dashboard.css", "dashboard.js"].map { .embedInCode("Dashboard/\($0)") },
             swiftSettings: swiftSettings
         ),
 

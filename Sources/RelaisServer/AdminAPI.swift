@@ -34,18 +34,7 @@ struct AdminAPI: Sendable {
 
     /// Runs `body` on every hub's loop and calls `done` with all results (any order) once the last one is in.
     func gather<T: Sendable>(_ body: @escaping @Sendable (SignalHub) -> T, done: @escaping @Sendable ([T]) -> Void) {
-        let hubs = service.hubs
-        let results = Mutex<[T]>([])
-        for hub in hubs {
-            hub.loop.execute {
-                let value = body(hub.value)
-                let all = results.withLock { r -> [T]? in
-                    r.append(value)
-                    return r.count == hubs.count ? r : nil
-                }
-                if let all { done(all) }
-            }
-        }
+        service.gather(body) { results, _ in done(results) }
     }
 
     /// Runs `body` on the loop owning visit `id`.

@@ -6,20 +6,42 @@ struct AdminAuth: Sendable {
 
     init(tokens: [String]) { self.tokens = tokens.filter { !$0.isEmpty }.map { Array($0.utf8) } }
 
-    /// Nil when authorised, otherwise the 401 to send.
+    /// Nil when authorised, otherwise the 401 to send. Only the `Authorization` header counts.
     func check(_ request: HTTPRequest) -> HTTPResponse? {
+        check(presented: Self.bearer(request))
+    }
+
+    /// The live feed's check. Browsers cannot set headers on a WebSocket, so besides the header the token may come
+    /// as the `token` query parameter or as a `bearer.<token>` subprotocol offer (next to `relais.feed.v1`, which the
+    /// server selects, so the token is never echoed back in the handshake response).
+    func checkFeed(_ request: HTTPRequest) -> HTTPResponse? {
+        if let header = Self.bearer(request) { return check(presented: header) }
+        if let query = request.queryParameters["token"], !query.isEmpty { return check(presented: query) }
+        let offered = request.headers.values("Sec-WebSocket-Protocol").first { $0.hasPrefix(Self.subprotocolPrefix) }
+        return check(presented: offered.map { String($0.dropFirst(Self.subprotocolPrefix.count)) })
+    }
+
+    static let subprotocolPrefix = "bearer."
+
+    private static func bearer(_ request: HTTPRequest) -> String? {
+        guard let header = request.headers["Authorization"], header.count > 7, header.prefix(7).caseInsensitiveEquals("Bearer ") else {
+            return nil
+        }
+        return String(header.dropFirst(7))
+    }
+
+    private func check(presented: String?) -> HTTPResponse? {
         let challenge = HTTPHeaders([("WWW-Authenticate", "Bearer realm=\"relais\"")])
         guard !tokens.isEmpty else {
             return HTTPError(.unauthorized, code: "admin_api_disabled", message: "set RELAIS_ADMIN_TOKEN to enable the admin API",
                              headers: challenge).response()
         }
-        guard let header = request.headers["Authorization"], header.count > 7,
-              header.prefix(7).caseInsensitiveEquals("Bearer ") else {
+        guard let presented else {
             return HTTPError(.unauthorized, code: "unauthorized", message: "a bearer token is required", headers: challenge).response()
         }
-        let presented = Array(header.dropFirst(7).utf8)
+        let bytes = Array(presented.utf8)
         var match = false
-        for token in tokens where Self.constantTimeEqual(token, presented) { match = true }
+        for token in tokens where Self.constantTimeEqual(token, bytes) { match = true }
         guard match else {
             return HTTPError(.unauthorized, code: "unauthorized", message: "invalid bearer token", headers: challenge).response()
         }

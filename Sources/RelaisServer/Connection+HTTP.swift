@@ -82,6 +82,16 @@ extension Connection {
         case .failure(let error):
             respond(error.response(close: true), keepAlive: false, includeBody: true)
         case .success(let accepted):
+            // The endpoint's own checks (auth, parameters) come after the handshake is known to be valid and before
+            // anything is switched: a refusal is an ordinary HTTP response on a connection that then closes.
+            let handler: any WebSocketHandler
+            switch endpoint.admit(request, loop) {
+            case .refuse(let refusal):
+                respond(refusal, keepAlive: false, includeBody: true)
+                return
+            case .accept(let accepted):
+                handler = accepted
+            }
             var response = accepted.response
             response.headers.set("Server", "relais")
             response.serialize(into: &pendingPlain)
@@ -92,7 +102,6 @@ extension Connection {
             lastReceived = loop.clock.now()
             cancelPhaseTimer()
             armPingTimer()
-            let handler = endpoint.makeHandler(loop)
             self.handler = handler
             handler.didOpen(self)
         }

@@ -59,7 +59,9 @@ public final class Server: Sendable {
         })
         let audit = try configuration.auditLogPath.map { try AuditWriter(path: $0) }
         let store = try configuration.storePath.map { try Store(path: $0) }
-        let signalling = SignallingService(configuration: configuration, loops: group.loops, audit: audit, metrics: metrics, store: store)
+        let feed = FeedHub()
+        let signalling = SignallingService(configuration: configuration, loops: group.loops, audit: audit, metrics: metrics, store: store,
+                                           feed: feed)
         router.add("GET", "/v1/signal", .webSocket(WebSocketEndpoint(subprotocols: ["relais.v1"]) { loop in
             SignalSession(loop: loop, service: signalling)
         }))
@@ -67,7 +69,9 @@ public final class Server: Sendable {
         let auth = AdminAuth(tokens: configuration.adminTokens)
         router.add("POST", "/api/v1/stats", StatsIngestRoute.make(service: signalling, auth: auth, maxBatch: configuration.maxStatsBatch))
         AdminAPI(service: signalling, auth: auth).register(in: &router)
+        router.add("GET", "/api/v1/feed", FeedRoute.make(feed: feed, auth: auth))
         DemoRoutes.register(in: &router)
+        DashboardRoutes.register(in: &router)
         routes(&router)
         router.add("GET", "/metrics", MetricsRoute.make(service: signalling, metrics: metrics, shutdownFlag: shutdownFlag))
         let context = ServerContext(configuration: configuration, router: router, tls: tls, shutdownFlag: shutdownFlag, metrics: metrics)
@@ -88,6 +92,7 @@ public final class Server: Sendable {
         group.start()
         for loop in group.loops { loop.execute { [context] in Self.measureLag(loop: loop, metrics: context.metrics) } }
         for hub in signalling.hubs { hub.loop.execute { Self.persistPeriodically(hub) } }
+        FeedOverview.start(feed: signalling.feed, service: signalling, loop: group.loops[0])
         if let store = signalling.store { Self.applyRetentionHourly(store: store, days: configuration.retentionDays, loop: group.loops[0]) }
         let descriptors = listenersToStart.withLock { taken in
             defer { taken.removeAll() }
@@ -107,6 +112,8 @@ public final class Server: Sendable {
     public var openConnections: Int { context.openConnections.load(ordering: .relaxed) }
     public var openWebSockets: Int { context.webSocketConnections.load(ordering: .relaxed) }
     public var sendQueueOverflows: Int { context.sendQueueOverflows.load(ordering: .relaxed) }
+    /// Live feed subscribers (`/api/v1/feed`).
+    public var feedSubscribers: Int { signalling.feed.subscriberCount }
     public var isShuttingDown: Bool { context.shuttingDown.load(ordering: .relaxed) }
 
     /// Reloads the TLS certificate and key from their files (SIGHUP). Open connections are untouched.

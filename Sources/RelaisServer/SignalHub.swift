@@ -35,10 +35,15 @@ final class SignalHub {
 
     let metrics: ServerMetrics
     let store: Store?
+    let feed: FeedHub
+    /// When each participant's `quality` last went to the feed (SignalHub+Feed; touched only with subscribers).
+    var lastFeedQualityMs: [String: Int64] = [:]
     /// Start of the newest quality window already handed to the store, per live visit.
     private var storedUpTo: [String: Int64] = [:]
 
-    init(loop: EventLoop, configuration: SignallingConfiguration, audit: AuditWriter?, metrics: ServerMetrics, store: Store?) {
+    init(loop: EventLoop, configuration: SignallingConfiguration, audit: AuditWriter?, metrics: ServerMetrics, store: Store?,
+         feed: FeedHub) {
+        self.feed = feed
         self.store = store
         self.metrics = metrics
         self.loop = loop
@@ -66,6 +71,7 @@ final class SignalHub {
             room = Room(id: roomID, configuration: configuration, consentRequired: claims.consentRequired,
                         maxDurationSeconds: claims.maxDurationSeconds, nowMs: nowMs)
             rooms[roomID] = room
+            publishVisitStarted(room, source: "join")
             perform(room.initialTimers(nowMs: nowMs), room: room)
         }
         perform(room.handle(.join(context), nowMs: nowMs), room: room)
@@ -100,6 +106,7 @@ final class SignalHub {
                 closeSession(session, code: code, reason: reason)
             case .audit(let event):
                 audit?.append(event)
+                publishRoster(event)
             case .schedule(let timer, let ms):
                 let roomID = room.id
                 loop.scheduleTimer(after: .milliseconds(ms)) { [weak self] in
@@ -111,11 +118,14 @@ final class SignalHub {
             case .qualityForget(let participant):
                 quality.removeParticipant(visit: room.id, participant: participant)
                 lastQualitySentMs[room.id + "\u{0}" + participant] = nil
+                forgetFeedQuality(visit: room.id, participant: participant)
             }
         }
         if room.ended {
             rooms[room.id] = nil
-            recordEnded(room, snapshot: quality.endVisit(room.id, nowMs: nowMs))
+            let snapshot = quality.endVisit(room.id, nowMs: nowMs)
+            recordEnded(room, snapshot: snapshot)
+            publishVisitEnded(room.id, reason: room.endReason ?? "ended", snapshot: snapshot, recorded: true)
         } else if room.isEmpty {
             let roomID = room.id
             loop.scheduleTimer(after: configuration.emptyRoomTimeout) { [weak self] in
@@ -170,6 +180,7 @@ final class SignalHub {
         let room = Room(id: id, configuration: configuration, consentRequired: consentRequired, maxDurationSeconds: maxDurationSeconds,
                         maxParticipants: maxParticipants, endsAtMs: endsAtMs, nowMs: nowMs)
         rooms[id] = room
+        publishVisitStarted(room, source: "api")
         perform(room.initialTimers(nowMs: nowMs), room: room)
         // A scheduled visit nobody joins is kept until its end (or the empty timeout after it).
         return true
@@ -186,7 +197,8 @@ final class SignalHub {
         guard let room = rooms[roomID], room.isEmpty else { return }
         if let endsAtMs = room.endsAtMs, endsAtMs > nowMs { return }  // scheduled: wait for its participants
         rooms[roomID] = nil
-        _ = quality.endVisit(roomID, nowMs: nowMs)
+        let snapshot = quality.endVisit(roomID, nowMs: nowMs)
+        publishVisitEnded(roomID, reason: "empty", snapshot: snapshot, recorded: false)
     }
 
     /// Feeds a `stats` report to this loop's quality shard; `quality` goes out on a level change, or at most
@@ -197,6 +209,7 @@ final class SignalHub {
             let result = try quality.ingest(visit: room.id, participant: participant, peer: peer, report: report, nowMs: now)
             perform(room.handle(.statsResult(participant: participant, rid: rid, error: nil), nowMs: now), room: room)
             if result.levelChanged { recordQuality(result.quality) }
+            publishQuality(visit: room.id, result.quality, levelChanged: result.levelChanged)
             let key = room.id + "\u{0}" + participant
             let last = lastQualitySentMs[key]
             let periodicDue = result.quality.level != .unknown && (last == nil || now - last! >= 10_000)
@@ -219,6 +232,7 @@ final class SignalHub {
         let now = nowMs
         do throws(StatsDecodeError) {
             let result = try quality.ingest(visit: visit, participant: participant, peer: peer, report: report, nowMs: now)
+            publishQuality(visit: visit, result.quality, levelChanged: result.levelChanged)
             if result.levelChanged, let room = rooms[visit] {
                 var encoded: [UInt8] = []
                 result.quality.encode(into: &encoded)

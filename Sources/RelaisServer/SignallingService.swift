@@ -2,6 +2,7 @@ import RelaisStore
 import RelaisCore
 import RelaisPosix
 import RelaisSignalling
+import Synchronization
 
 /// Everything `/v1/signal` shares across loops: configuration, token checks, limits, audit log, room hubs.
 final class SignallingService: Sendable {
@@ -18,7 +19,12 @@ final class SignallingService: Sendable {
     let metrics: ServerMetrics
     let store: Store?
 
-    init(configuration: ServerConfiguration, loops: [EventLoop], audit: AuditWriter?, metrics: ServerMetrics, store: Store?) {
+    /// The live feed's subscribers (`/api/v1/feed`); the hubs publish to it.
+    let feed: FeedHub
+
+    init(configuration: ServerConfiguration, loops: [EventLoop], audit: AuditWriter?, metrics: ServerMetrics, store: Store?,
+         feed: FeedHub) {
+        self.feed = feed
         self.metrics = metrics
         self.store = store
         self.configuration = configuration
@@ -35,7 +41,7 @@ final class SignallingService: Sendable {
         var hubs: [LoopBound<SignalHub>] = []
         for loop in loops {
             hubs.append(LoopBound(SignalHub(loop: loop, configuration: configuration.signalling, audit: audit, metrics: metrics,
-                                            store: store), on: loop))
+                                            store: store, feed: feed), on: loop))
         }
         self.hubs = hubs
     }
@@ -51,4 +57,20 @@ final class SignallingService: Sendable {
         audit?.append(AuditEvent(kind: .authFailed, detail: code, timeMs: nowMs))
     }
 
+    /// Runs `body` on every hub's loop and calls `done` (on the loop that answered last) with all results, in any
+    /// order. Loop-owned state is only ever read on its loop; this is how fleet-wide views are assembled.
+    func gather<T: Sendable>(_ body: @escaping @Sendable (SignalHub) -> T, done: @escaping @Sendable ([T], EventLoop) -> Void) {
+        let hubs = self.hubs
+        let results = Mutex<[T]>([])
+        for hub in hubs {
+            hub.loop.execute {
+                let value = body(hub.value)
+                let all = results.withLock { r -> [T]? in
+                    r.append(value)
+                    return r.count == hubs.count ? r : nil
+                }
+                if let all { done(all, hub.loop) }
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import RelaisCore
+import RelaisHTTP
 import RelaisPosix
 import RelaisWebSocket
 
@@ -32,13 +33,30 @@ public protocol WebSocketSession: AnyObject {
     var peerIsLoopback: Bool { get }
 }
 
+/// An endpoint's decision on an upgrade request, taken before the `101` goes out.
+public enum WebSocketAdmission {
+    /// Complete the handshake; this handler takes the connection.
+    case accept(any WebSocketHandler)
+    /// Answer with this HTTP response instead (e.g. a 401 JSON error), and close.
+    case refuse(HTTPResponse)
+}
+
 /// Builds one handler per accepted WebSocket connection of an endpoint.
 public struct WebSocketEndpoint: Sendable {
     public var subprotocols: [String]
-    public var makeHandler: @Sendable (_ loop: EventLoop) -> any WebSocketHandler
+    /// Runs on the connection's loop once the handshake is valid: it may read the request (query, headers) to
+    /// authorise it and configure the handler, or refuse it with a plain HTTP response (no upgrade happens).
+    public var admit: @Sendable (_ request: HTTPRequest, _ loop: EventLoop) -> WebSocketAdmission
 
+    /// An endpoint that accepts every valid upgrade.
     public init(subprotocols: [String] = [], makeHandler: @escaping @Sendable (_ loop: EventLoop) -> any WebSocketHandler) {
         self.subprotocols = subprotocols
-        self.makeHandler = makeHandler
+        self.admit = { _, loop in .accept(makeHandler(loop)) }
+    }
+
+    /// An endpoint that decides per request.
+    public init(subprotocols: [String] = [], admit: @escaping @Sendable (_ request: HTTPRequest, _ loop: EventLoop) -> WebSocketAdmission) {
+        self.subprotocols = subprotocols
+        self.admit = admit
     }
 }
