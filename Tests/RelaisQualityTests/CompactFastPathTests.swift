@@ -189,6 +189,33 @@ struct CompactFastPathTests {
         compare(Array(text.utf8), limits: limits)
     }
 
+    @Test("a shard fed bytes (fast path) and a shard fed general-path reports agree on every result")
+    func shardsAgree() throws {
+        let fast = QualityShard()
+        let reference = QualityShard()
+        var general = StatsDecoder()
+        general.compactFastPath = false
+        var now: Int64 = 1_000
+        for i in 0..<200 {
+            // Two participants, audio + video each, loss and a counter reset now and then.
+            for (who, peer) in [("patient", "clinician"), ("clinician", "patient")] {
+                let n = i == 120 ? 1 : i
+                let t = 1_795_853_476_583.0 + Double(i) * 2000
+                let text = #"{"v":1,"timestamp":\#(t),"roundTripTime":0.012,"bytesReceived":\#(n * 9000),"streams":[{"id":"a1","kind":"audio","dir":"in","codec":"opus","fec":true,"packetsReceived":\#(100 * n),"packetsLost":\#(n / 7),"bytesReceived":\#(n * 9000),"jitter":0.004,"jitterBufferDelay":\#(Double(n) * 1.92),"jitterBufferEmittedCount":\#(n * 96000)},{"id":"v1","kind":"video","dir":"in","codec":"vp8","packetsReceived":\#(180 * n),"packetsLost":\#(n / 3),"bytesReceived":\#(n * 198000),"framesDecoded":\#(n * 50),"frameWidth":1280,"frameHeight":720,"framesPerSecond":25},{"id":"v1o","kind":"video","dir":"out","packetsSent":\#(180 * n),"bytesSent":\#(n * 198000),"roundTripTime":0.02,"expectedWidth":1280,"expectedHeight":720,"expectedFps":30}]}"#
+                let bytes = Array(text.utf8)
+                let a = try fast.ingest(visit: "v", participant: who, peer: peer, report: bytes, nowMs: now)
+                let b = reference.ingest(visit: "v", participant: who, peer: peer, decoded: try general.decode(bytes),
+                                         nowMs: now)
+                #expect(a.levelChanged == b.levelChanged && a.quality == b.quality)
+            }
+            now += 2_000
+        }
+        #expect(fast.visitSnapshot("v")?.series == reference.visitSnapshot("v")?.series)
+        #expect(fast.visitSnapshot("v")?.summary == reference.visitSnapshot("v")?.summary)
+        #expect(fast.fleetSnapshot() == reference.fleetSnapshot())
+        #expect(fast.quality(visit: "v", participant: "patient").level != .unknown)
+    }
+
     @Test("a decoder reused across fast and fallback reports keeps no state between them")
     func reuse() throws {
         var decoder = StatsDecoder()

@@ -187,7 +187,7 @@ extension StatsDecoder {
         guard s.pos &+ 32 <= s.count else { return matchKeyNearEnd(&s, table, n, &next) }
         let p = UnsafeRawPointer(s.base + s.pos)
         var i = next
-        let ahead = min(n, next &+ 4)
+        let ahead = min(n, next &+ 8)
         while i < ahead {
             if table[i].matches(p) { return take(&s, table, i, &next) }
             i &+= 1
@@ -235,7 +235,7 @@ extension StatsDecoder {
 
     /// A number value for metric `code`; `nil` for anything the general path must judge
     /// (not a number, `null`, a negative counter).
-    @inline(__always)
+    @inline(never)
     static func number(_ s: inout JSONScanner, _ code: Int) throws(StatsDecodeError) -> Double? {
         guard s.pos < s.count else { return nil }
         let b = s.base[s.pos]
@@ -250,6 +250,21 @@ extension StatsDecoder {
         let v = try s.readNumber()
         if v < 0, code != StatsMetric.packetsLost.rawValue { return nil }
         return v
+    }
+
+    /// A string value of at most 7 plain bytes (ids, kinds, directions, codecs), read with one
+    /// load: the same token `readString` returns (its first special byte is the closing quote,
+    /// and the fast path runs only when `maxStringBytes` ≥ 32). `nil`: let `readString` read it.
+    @inline(__always)
+    static func shortString(_ s: inout JSONScanner) -> JSONString? {
+        let start = s.pos &+ 1
+        guard start &+ 8 <= s.count else { return nil }
+        let special = JSONScanner.specialBytes(UnsafeRawPointer(s.base + start).loadUnaligned(as: UInt64.self))
+        guard special != 0 else { return nil }
+        let n = special.trailingZeroBitCount &>> 3
+        guard s.base[start &+ n] == UInt8(ascii: "\"") else { return nil }
+        s.pos = start &+ n &+ 1
+        return s.token(start, start &+ n)
     }
 
     /// Digits at the start of an 8-byte little-endian word (0–8).
@@ -271,7 +286,7 @@ extension StatsDecoder {
         guard b != UInt8(ascii: "-"), p &+ 8 <= s.count else { return nil }
         var w = UnsafeRawPointer(s.base + p).loadUnaligned(as: UInt64.self)
         let n1 = leadingDigits(w)
-        guard n1 == 1 || b != UInt8(ascii: "0") else { return nil }
+        guard n1 > 0, n1 == 1 || b != UInt8(ascii: "0") else { return nil }
         var mantissa = digitsValue(w, n1)
         var digits = n1
         p &+= n1
@@ -331,7 +346,14 @@ extension StatsDecoder {
                 guard let code = Self.matchKey(&s, keys.stream, keys.streamCount, &next) else { return false }
                 entries &+= 1
                 if code < 32 {
-                    guard let v = try Self.number(&s, code) else { return false }
+                    // The common case inline; signs, exponents and long numbers out of line.
+                    let v: Double
+                    if s.pos < count, let f = Self.fastDecimal(&s, firstByte: base[s.pos]) {
+                        v = f
+                    } else {
+                        guard let g = try Self.number(&s, code) else { return false }
+                        v = g
+                    }
                     stream.values[code] = v
                     stream.present |= 1 &<< UInt64(code)
                 } else if code == CompactKeys.fec {
@@ -344,7 +366,8 @@ extension StatsDecoder {
                     }
                 } else {
                     guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
-                    let token = try s.readString()
+                    let token: JSONString
+                    if let t = Self.shortString(&s) { token = t } else { token = try s.readString() }
                     let n = token.count
                     switch code {
                     case CompactKeys.id:
