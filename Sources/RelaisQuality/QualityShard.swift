@@ -33,8 +33,14 @@ public final class QualityShard {
     /// The last (visit, participant) that reported, and the last peer's hash: a participant
     /// sends report after report, so comparing two short strings replaces two `String`-keyed
     /// dictionary lookups (SipHash) and the FNV hash of the peer. Cleared on removal.
-    private var recent: (visit: String, participant: String, visitState: VisitState, state: ParticipantState)?
-    private var recentPeer: (name: String, hash: UInt64)?
+    /// Kept as separate fields, not an optional tuple: `if let` on the tuple copied it, four
+    /// retains and four releases per report.
+    private var recentVisit = ""
+    private var recentParticipant = ""
+    private var recentVisitState: VisitState?
+    private var recentState: ParticipantState?
+    private var recentPeer = ""
+    private var recentPeerHash: UInt64?
 
     public init(limits: StatsDecoder.Limits = StatsDecoder.Limits()) {
         decoder = StatsDecoder(limits: limits)
@@ -77,12 +83,12 @@ public final class QualityShard {
         let w = Self.window(nowMs)
         let visit: VisitState
         let p: ParticipantState
-        if let r = recent, r.participant == id, r.visit == visitId {
-            visit = r.visitState
-            p = r.state
+        if let rv = recentVisitState, let rp = recentState, recentParticipant == id, recentVisit == visitId {
+            visit = rv
+            p = rp
         } else {
             (visit, p) = lookUp(visit: visitId, participant: id, window: w)
-            recent = (visitId, id, visit, p)
+            (recentVisit, recentParticipant, recentVisitState, recentState) = (visitId, id, visit, p)
         }
         let closing = p.openWindow
         let advanced = p.advance(to: w, visit: visit)
@@ -92,6 +98,11 @@ public final class QualityShard {
         }
         p.apply(report, peer: peerHash(peer), visit: visit)
         return IngestResult(levelChanged: advanced.changed, quality: p.quality)
+    }
+
+    private func forgetRecent() {
+        recentVisitState = nil
+        recentState = nil
     }
 
     /// The visit and participant states, created on first use.
@@ -114,9 +125,9 @@ public final class QualityShard {
     /// FNV-1a of the peer's name (0 for none), remembered for the last peer seen.
     private func peerHash(_ peer: String?) -> UInt64 {
         guard let peer else { return 0 }
-        if let r = recentPeer, r.name == peer { return r.hash }
+        if let h = recentPeerHash, recentPeer == peer { return h }
         let h = FNV1a.hash(peer)
-        recentPeer = (peer, h)
+        (recentPeer, recentPeerHash) = (peer, h)
         return h
     }
 
@@ -172,7 +183,7 @@ public final class QualityShard {
 
     /// Forgets a participant (left, removed); its past windows stay in the visit summary.
     public func removeParticipant(visit: String, participant: String) {
-        recent = nil
+        forgetRecent()
         visits[visit]?.participants[participant] = nil
     }
 
@@ -180,7 +191,7 @@ public final class QualityShard {
     @discardableResult
     public func endVisit(_ visit: String, nowMs: Int64) -> VisitQualitySnapshot? {
         guard let v = visits[visit] else { return nil }
-        recent = nil
+        forgetRecent()
         let w = Self.window(nowMs) + 1
         for p in v.participants.values {
             let closing = p.openWindow

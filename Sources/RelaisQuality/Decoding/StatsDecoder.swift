@@ -31,6 +31,9 @@ public struct StatsDecoder {
     }
     /// getStats() entries waiting to be linked; capacity is kept between reports.
     var scratch = BrowserScratch()
+    /// Whether minified compact reports try ``decodeCompactFast(_:count:into:)`` first. Only
+    /// tests turn it off, to compare the fast path with the general scanner.
+    var compactFastPath = true
 
     public init(limits: Limits = Limits()) {
         var l = limits
@@ -45,6 +48,15 @@ public struct StatsDecoder {
     {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes: bytes.count) }
         guard let base = bytes.baseAddress, bytes.count > 0 else { throw .truncated }
+        // Minified compact reports (what the Relais clients send) take the one-pass fast path;
+        // anything it does not handle is decoded again, from the start, by the general scanner.
+        if compactFastPath, bytes.count > 1 {
+            let p = base.assumingMemoryBound(to: UInt8.self)
+            if p[0] == UInt8(ascii: "{"), p[1] == UInt8(ascii: "\"") {
+                report.reset(format: .compact)
+                if decodeCompactFast(p, count: bytes.count, into: &report) { return }
+            }
+        }
         var s = JSONScanner(base: base, count: bytes.count, limits: limits)
         switch try s.peekKind() {
         case .array:

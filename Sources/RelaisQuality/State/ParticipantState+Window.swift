@@ -30,21 +30,17 @@ extension ParticipantState {
         var rtt: Double?
         var jitter: Double?
         var loss: Double?
-        // Walk the values by index without `indices`: `Values.indices` keeps a second reference
-        // to the dictionary storage, so the first in-place mutation below would copy the whole
-        // dictionary (one allocation per window close).
         // Moved out of the class for the loop: one exclusivity check instead of several per stream
         // (see `apply`).
         var streams = self.streams
-        self.streams = [:]
+        self.streams = []
         defer { self.streams = streams }
-        var i = streams.values.startIndex
-        while i != streams.values.endIndex {
-            defer { streams.values.formIndex(after: &i) }
-            let key = streams.values[i].expectationKey
-            let fallback = fallbackRtt[streams.values[i].peer]
-            guard let score = streams.values[i].closeWindow(fallbackRttSeconds: fallback,
-                                                            expectation: visit.expectations[key])
+        for i in 0..<streams.count {
+            let fallback = fallbackRtt[streams[i].peer]
+            // Only inbound video without stated expectations reads the sender's (a hashed lookup).
+            let expectation = streams[i].kind == .video && streams[i].direction == .inbound
+                && streams[i].statedExpected == nil ? visit.expectations[streams[i].expectationKey] : nil
+            guard let score = streams[i].closeWindow(fallbackRttSeconds: fallback, expectation: expectation)
             else { continue }
             if score.mos < worst?.mos ?? .infinity { worst = score }
             if let a = score.audio, a.mos < worstAudio?.mos ?? .infinity { worstAudio = a }

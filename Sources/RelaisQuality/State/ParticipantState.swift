@@ -4,7 +4,10 @@
 /// level tracker and the current ``ParticipantQuality``. Owned by one ``VisitState``, on one shard.
 final class ParticipantState {
     let idHash: UInt64
-    var streams: [UInt64: StreamState] = [:]
+    /// Streams in first-seen order and their keys (`streamKey`), side by side: a participant
+    /// has a handful, so a linear scan of the keys beats hashing a `Dictionary` key (SipHash).
+    var streams: [StreamState] = []
+    var streamKeys: [UInt64] = []
     /// Index (nowMs / windowMs) of the window being accumulated.
     var openWindow: Int64
     var reportsInWindow = 0
@@ -12,9 +15,9 @@ final class ParticipantState {
     var failedInWindow = false
     /// Whether transport bytes grew in the window (`nil`: the reports carry no transport bytes).
     var transportGrew: Bool?
-    var lastTransportBytes: [UInt64: Double] = [:]
+    var lastTransportBytes = PeerValues()
     /// Latest report-level RTT (seconds) per peer, for streams without RTCP RTT of their own.
-    var fallbackRtt: [UInt64: Double] = [:]
+    var fallbackRtt = PeerValues()
     var level = LevelTracker()
     var quality: ParticipantQuality
     var hasScored = false
@@ -23,7 +26,8 @@ final class ParticipantState {
         self.idHash = FNV1a.hash(id)
         self.openWindow = nowWindow
         self.quality = ParticipantQuality(participant: id)
-        streams.reserveCapacity(8)
+        streams.reserveCapacity(4)
+        streamKeys.reserveCapacity(4)
     }
 
     /// Stream key: the same stats id on two peer connections is two streams.
@@ -61,23 +65,48 @@ final class ParticipantState {
         // updated in place): each access to a class's stored property is a dynamic exclusivity
         // check (~80 instructions with its thread-local lookup), four or more per stream.
         var streams = self.streams
-        self.streams = [:]
+        self.streams = []
         defer { self.streams = streams }
-        for s in report.streams {
-            let key = Self.streamKey(peer: peer, id: s.idHash)
-            if let i = streams.index(forKey: key) {
-                _ = streams.values[i].update(s, fallbackRttSeconds: fallback)
+        for j in report.streams.indices {
+            let key = Self.streamKey(peer: peer, id: report.streams[j].idHash)
+            if let i = streamKeys.firstIndex(of: key) {
+                _ = streams[i].update(report.streams[j], fallbackRttSeconds: fallback)
             } else {
+                let s = report.streams[j]
                 var state = StreamState(kind: s.kind, direction: s.direction, peer: peer,
                                         expectationKey: Self.pairKey(sender: peer, receiver: idHash))
                 _ = state.update(s, fallbackRttSeconds: fallback)
-                streams[key] = state
+                streams.append(state)
+                streamKeys.append(key)
             }
-            if s.direction == .outbound, s.kind == .video, let w = s[.expectedWidth], let h = s[.expectedHeight],
-                w > 0, h > 0
+            if report.streams[j].direction == .outbound, report.streams[j].kind == .video,
+                let w = report.streams[j][.expectedWidth], let h = report.streams[j][.expectedHeight], w > 0, h > 0
             {
                 visit.expectations[Self.pairKey(sender: idHash, receiver: peer)] =
-                    StreamState.VideoExpectation(width: w, height: h, fps: s[.expectedFps])
+                    StreamState.VideoExpectation(width: w, height: h, fps: report.streams[j][.expectedFps])
+            }
+        }
+    }
+}
+
+/// A few values keyed by peer hash (a participant has one peer connection per other
+/// participant): a linear scan of a small array instead of a hashed `Dictionary`.
+struct PeerValues {
+    private var peers: [UInt64] = []
+    private var values: [Double] = []
+
+    subscript(peer: UInt64) -> Double? {
+        @inline(__always)
+        get {
+            guard let i = peers.firstIndex(of: peer) else { return nil }
+            return values[i]
+        }
+        set {
+            if let i = peers.firstIndex(of: peer) {
+                if let newValue { values[i] = newValue } else { peers.remove(at: i); values.remove(at: i) }
+            } else if let newValue {
+                peers.append(peer)
+                values.append(newValue)
             }
         }
     }

@@ -9,7 +9,10 @@ struct StreamState {
     let peer: UInt64
     /// Key of the (sender, receiver) pair whose expected video size applies (see VisitState).
     let expectationKey: UInt64
-    var baseline: StreamStats?
+    /// The last accepted report, valid when `hasBaseline`. Not an optional: `if let` on an
+    /// optional 270-byte struct copies it, and this is read on every report.
+    var baseline = StreamStats()
+    var hasBaseline = false
     var window = StreamWindow()
     /// Smoothed R for audio, smoothed MOS for video.
     var smoothed = SmoothedScore()
@@ -43,14 +46,15 @@ struct StreamState {
         if let w = s[.expectedWidth], let h = s[.expectedHeight], w > 0, h > 0 {
             statedExpected = (w, h, s[.expectedFps])
         }
-        guard let last = baseline else {
+        guard hasBaseline else {
             baseline = s
+            hasBaseline = true
             return .baseline
         }
-        if s.codecIdentity != last.codecIdentity {
+        if s.codecIdentity != baseline.codecIdentity {
             return rebaseline(s, as: .counterReset)
         }
-        guard let t1 = s[.timestamp], let t0 = last[.timestamp] else {
+        guard let t1 = s[.timestamp], let t0 = baseline[.timestamp] else {
             return rebaseline(s, as: .counterReset)
         }
         if t1 == t0 {
@@ -59,14 +63,15 @@ struct StreamState {
         }
         if t1 < t0 { return rebaseline(s, as: .timestampBackwards) }
         // Any monotonic counter going down means the sender or receiver restarted counting.
-        if decreased(.packetsReceived, s, last) || decreased(.packetsSent, s, last)
-            || decreased(.bytesReceived, s, last) || decreased(.bytesSent, s, last)
-            || decreased(.framesDecoded, s, last) || decreased(.jitterBufferEmittedCount, s, last)
-            || decreased(.totalFreezesDuration, s, last)
+        if Self.decreased(.packetsReceived, s, baseline) || Self.decreased(.packetsSent, s, baseline)
+            || Self.decreased(.bytesReceived, s, baseline) || Self.decreased(.bytesSent, s, baseline)
+            || Self.decreased(.framesDecoded, s, baseline) || Self.decreased(.jitterBufferEmittedCount, s, baseline)
+            || Self.decreased(.totalFreezesDuration, s, baseline)
         {
             return rebaseline(s, as: .counterReset)
         }
-        accumulate(s, last, elapsedMs: t1 - t0, fallbackRttSeconds: fallbackRttSeconds)
+        // The baseline is read in place (disjoint from the window and maxSeenFps written).
+        Self.accumulate(&window, &maxSeenFps, s, baseline, elapsedMs: t1 - t0, fallbackRttSeconds: fallbackRttSeconds)
         baseline = s
         return .delta
     }
@@ -78,19 +83,20 @@ struct StreamState {
     }
 
     @inline(__always)
-    private func decreased(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Bool {
+    private static func decreased(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Bool {
         guard let a = s[m], let b = last[m] else { return false }
         return a < b
     }
 
     @inline(__always)
-    private func delta(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Double? {
+    private static func delta(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Double? {
         guard let a = s[m], let b = last[m] else { return nil }
         return a - b
     }
 
-    private mutating func accumulate(_ s: StreamStats, _ last: StreamStats, elapsedMs: Double,
-                                     fallbackRttSeconds: Double?)
+    @inline(__always)
+    private static func accumulate(_ window: inout StreamWindow, _ maxSeenFps: inout Double, _ s: StreamStats,
+                                   _ last: StreamStats, elapsedMs: Double, fallbackRttSeconds: Double?)
     {
         window.deltas += 1
         window.elapsedMs += elapsedMs
