@@ -4,9 +4,9 @@
 public struct JSONParser {
     let bytes: UnsafeRawBufferPointer
     var index = 0
-    private let maxDepth: Int
+    let maxDepth: Int
 
-    private init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+    init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
@@ -157,7 +157,7 @@ public struct JSONParser {
         index += count
     }
 
-    private mutating func parseNumber() throws(JSONParseError) -> Double {
+    mutating func parseNumber() throws(JSONParseError) -> Double {
         let start = index
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), first >= 0x30 && first <= 0x39 else { throw error("invalid value") }

@@ -41,7 +41,7 @@ final class SignalSession: WebSocketHandler {
             session.close(code: .rateLimited, reason: "rate limited")
             return
         }
-        let parsed = ParsedRequest.parse(text)
+        let parsed = ParsedRequest.parse(text, validatedUTF8: true)  // text frames are UTF-8-checked by the WebSocket layer
         switch parsed {
         case .success(let request): service.metrics.message(request.type)
         case .failure: service.metrics.message("invalid")

@@ -59,7 +59,13 @@ public struct RequestError: Error, Sendable, Equatable {
 
 extension ParsedRequest {
     /// Parses one text frame. Unknown fields are ignored (forward compatibility); unknown types are errors.
-    public static func parse(_ bytes: [UInt8]) -> Result<ParsedRequest, RequestError> {
+    /// With `validatedUTF8` (a WebSocket text frame) relayed negotiation messages take a tree-free fast path.
+    public static func parse(_ bytes: [UInt8], validatedUTF8: Bool = false) -> Result<ParsedRequest, RequestError> {
+        if validatedUTF8, let relay = parseRelay(bytes) { return .success(relay) }
+        return parseGeneral(bytes)
+    }
+
+    static func parseGeneral(_ bytes: [UInt8]) -> Result<ParsedRequest, RequestError> {
         let object: JSONTopLevelObject
         do { object = try JSONParser.parseTopLevelObject(bytes, maxDepth: 16) } catch {
             return .failure(RequestError("bad_json", "message is not a JSON object (\(error.reason) at byte \(error.offset))"))

@@ -6,9 +6,10 @@ public struct SignallingConfiguration: Sendable {
     public var maxLobby = 20
     /// How long a dropped participant stays `reconnecting`.
     public var resumeGrace: Duration = .seconds(30)
-    /// Replay buffer bounds per participant (both apply; the oldest messages go first).
-    public var replayMaxMessages = 4096
-    public var replayMaxBytes = 4 * 1024 * 1024
+    /// Replay buffer bounds per participant (both apply; the oldest messages go first). DESIGN.md asks for at least
+    /// 1,024 messages or 1 MiB; more costs memory for every participant whose client never sends `ack`.
+    public var replayMaxMessages = 1024
+    public var replayMaxBytes = 1024 * 1024
     /// Consent policy of rooms created by a join (a token may override with `consentRequired`).
     public var consentRequiredByDefault = true
     public var consentVersion = "1"
