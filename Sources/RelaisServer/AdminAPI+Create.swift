@@ -24,7 +24,7 @@ extension AdminAPI {
             let grace = Int64(service.configuration.signalling.resumeGrace.components.seconds)
             onVisit(spec.id, { hub -> VisitInfo? in
                 guard hub.createVisit(id: spec.id, consentRequired: spec.consentRequired, maxDurationSeconds: spec.maxDurationSeconds,
-                                      maxParticipants: spec.maxParticipants, endsAtMs: spec.endsAtMs) else { return nil }
+                                      maxParticipants: spec.maxParticipants, endsAtMs: spec.endsAtMs, lobby: spec.lobby) else { return nil }
                 return hub.rooms[spec.id].map { hub.liveInfo($0) }
             }) { visit in
                 guard let visit else {
@@ -74,6 +74,8 @@ struct VisitSpec: Sendable {
     var maxDurationSeconds: Int?
     var consentRequired: Bool?
     var maxParticipants: Int?
+    /// Patients and guests wait for admission (default true).
+    var lobby = true
     var participants: [Person]
 
     static func parse(_ body: [UInt8]) -> Result<VisitSpec, HTTPError> {
@@ -102,6 +104,10 @@ struct VisitSpec: Sendable {
         if let c = object["consentRequired"] {
             guard let b = c.boolValue else { return bad("consentRequired must be a boolean") }
             spec.consentRequired = b
+        }
+        if let l = object["lobby"] {
+            guard let b = l.boolValue else { return bad("lobby must be a boolean") }
+            spec.lobby = b
         }
         if let m = object["maxParticipants"] {
             guard let v = m.int64Value, (2...50).contains(v) else { return bad("maxParticipants must be 2-50") }

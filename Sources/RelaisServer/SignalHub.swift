@@ -175,10 +175,11 @@ final class SignalHub {
     }
 
     /// Creates a visit ahead of time (scheduling systems). False if the id is taken or ended.
-    func createVisit(id: String, consentRequired: Bool?, maxDurationSeconds: Int?, maxParticipants: Int?, endsAtMs: Int64?) -> Bool {
+    func createVisit(id: String, consentRequired: Bool?, maxDurationSeconds: Int?, maxParticipants: Int?, endsAtMs: Int64?,
+                     lobby: Bool = true) -> Bool {
         guard rooms[id] == nil, endedVisits[id] == nil else { return false }
         let room = Room(id: id, configuration: configuration, consentRequired: consentRequired, maxDurationSeconds: maxDurationSeconds,
-                        maxParticipants: maxParticipants, endsAtMs: endsAtMs, nowMs: nowMs)
+                        maxParticipants: maxParticipants, endsAtMs: endsAtMs, lobby: lobby, nowMs: nowMs)
         rooms[id] = room
         publishVisitStarted(room, source: "api")
         perform(room.initialTimers(nowMs: nowMs), room: room)

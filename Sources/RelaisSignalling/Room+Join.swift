@@ -15,7 +15,7 @@ extension Room {
             rejoin(existing, claims: claims, session: context.session)
             return
         }
-        let startsAdmitted = claims.role == .clinician && !removedParticipants.contains(claims.subject)
+        let startsAdmitted = (claims.role == .clinician || !lobbyEnabled) && !removedParticipants.contains(claims.subject)
         if startsAdmitted && admitted.count >= maxParticipants {
             refuse(context.session, code: "room_full", message: "the visit already has \(maxParticipants) participants", close: 4403)
             return

@@ -8,6 +8,9 @@ public final class Room {
     public private(set) var consentRequired: Bool
     public let consentVersion: String
     public private(set) var maxParticipants: Int
+    /// Whether patients and guests wait in the lobby for a clinician's admission (default). A visit created
+    /// without a lobby admits them on arrival; removed participants still go to the lobby.
+    public let lobbyEnabled: Bool
     /// Wall-clock end of the visit (ms), when a time limit applies.
     public private(set) var endsAtMs: Int64?
     public internal(set) var ended = false
@@ -31,7 +34,8 @@ public final class Room {
     var removedParticipants: Set<String> = []
 
     public init(id: String, configuration: SignallingConfiguration, consentRequired: Bool? = nil,
-                maxDurationSeconds: Int? = nil, maxParticipants: Int? = nil, endsAtMs: Int64? = nil, nowMs: Int64) {
+                maxDurationSeconds: Int? = nil, maxParticipants: Int? = nil, endsAtMs: Int64? = nil, lobby: Bool = true, nowMs: Int64) {
+        lobbyEnabled = lobby
         self.id = id
         self.configuration = configuration
         self.consentRequired = consentRequired ?? configuration.consentRequiredByDefault

@@ -59,6 +59,23 @@ import Testing
         #expect(detail["endsAt"] != nil)
     }
 
+    @Test func aVisitWithoutLobbyAdmitsPatientsOnArrival() throws {
+        let server = try apiServer()
+        let body = #"{"id":"no-lobby","lobby":false,"consentRequired":false,"participants":[{"role":"clinician","id":"d"},{"role":"patient","id":"p"}]}"#
+        let (status, created) = try call(server, "POST", "/api/v1/visits", body: body)
+        #expect(status == 201)
+        let tokens = (created["participants"] as? [[String: Any]] ?? []).compactMap { $0["token"] as? String }
+        let doc = try SignalClient(server)
+        try doc.join(tokens[0])
+        try doc.expect("joined")
+        let pat = try SignalClient(server)
+        try pat.join(tokens[1])
+        let joined = try pat.expect("joined")
+        #expect(joined["lobby"] as? Bool == false)
+        #expect((joined["participants"] as? [[String: Any]])?.first?["id"] as? String == "d")
+        try doc.expect("participant-joined")
+    }
+
     @Test(arguments: [#"{}"#, #"{"participants":[]}"#, #"{"participants":[{"role":"admin"}]}"#, #"{"id":"bad id","participants":[{"role":"patient"}]}"#,
                       #"{"participants":[{"role":"patient","endsAt":1}],"endsAt":{}}"#, #"{"participants":[{"role":"guest","relation":"cousin"}]}"#, "not json"])
     func invalidVisitBodiesAre400(body: String) throws {

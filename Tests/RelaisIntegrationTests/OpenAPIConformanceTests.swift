@@ -18,6 +18,8 @@ import Testing
         let result = try run("schemathesis", [
             "run", spec, "--url", "http://127.0.0.1:\(server.port)", "-H", "Authorization: Bearer schemathesis-token",
             "--max-examples", "25", "--checks", "all", "--exclude-checks", "use_after_free", "--seed", "20261128",
+            // Reproducible: no example database carried between runs, generous timeouts on a loaded 2-core machine.
+            "--generation-deterministic", "--request-timeout", "20",
         ], timeout: 240)
         let tail = result.stdout.split(separator: "\n").suffix(25).joined(separator: "\n")
         #expect(result.status == 0, "\(tail)\n\(result.stderr.suffix(2000))")
