@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "RelaisServer", targets: ["RelaisServer"]),
         .library(name: "RelaisQuality", targets: ["RelaisQuality"]),
         .library(name: "RelaisCore", targets: ["RelaisCore"]),
+        .library(name: "RelaisSignalling", targets: ["RelaisSignalling"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

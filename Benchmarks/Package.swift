@@ -36,6 +36,17 @@ let package = Package(
             path: "Benchmarks/TransportBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Relay parse, room relay and token verification (user-space cost of the signalling path).
+        .executableTarget(
+            name: "SignallingBenchmarks",
+            dependencies: [
+                .product(name: "RelaisCore", package: "Relais"),
+                .product(name: "RelaisSignalling", package: "Relais"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SignallingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,8 +10,6 @@
 // Run: cd Benchmarks && swift package --scratch-path .build benchmark --target TransportBenchmarks
 // Results (p50 per operation, mallocs per operation) and the machine they came from: docs/benchmarks.md.
 import Benchmark
-// `ByteBuffer` is RelaisCore's, which is not a product of the Relais package; it is importable here only
-// because SwiftPM builds it into the same module directory as RelaisWebSocket (its public API takes one).
 import RelaisCore
 import RelaisWebSocket
 
