@@ -1,6 +1,7 @@
 import RelaisCore
 import RelaisHTTP
 import RelaisPosix
+import RelaisTLS
 
 /// A non-blocking WebSocket client connection driven by an `EventLoop` (plain TCP): the load generator's
 /// client. Thousands of them share a few loops; all callbacks run on the connection's loop.
@@ -14,6 +15,10 @@ public final class LoopWebSocketClient: IOHandler {
 
     public let loop: EventLoop
     private var socket: Socket?
+    /// TLS over memory BIOs when connecting to a `wss://` server (the same engine as the server's).
+    private var tls: TLSSession?
+    private let tlsContext: TLSContext?
+    private let serverName: String?
     private var connection: WebSocketConnection
     private var handshake: WebSocketClientHandshake
     private let address: SocketAddress
@@ -30,9 +35,11 @@ public final class LoopWebSocketClient: IOHandler {
     private let onEvent: (LoopWebSocketClient, Event) -> Void
 
     /// Call on `loop`. `onEvent` is called on `loop` too.
-    public init(loop: EventLoop, address: SocketAddress, path: String, maskSeed: UInt64,
-                onEvent: @escaping (LoopWebSocketClient, Event) -> Void) {
+    public init(loop: EventLoop, address: SocketAddress, path: String, maskSeed: UInt64, tls: TLSContext? = nil,
+                serverName: String? = nil, onEvent: @escaping (LoopWebSocketClient, Event) -> Void) {
         self.loop = loop
+        tlsContext = tls
+        self.serverName = serverName
         self.address = address
         self.path = path
         self.onEvent = onEvent
@@ -57,6 +64,17 @@ public final class LoopWebSocketClient: IOHandler {
             pending = handshake.requestBytes(host: address.description, path: path)
         } catch {
             fail("connect: \(error)")
+            return
+        }
+        if let tlsContext {
+            do throws(TLSError) { tls = try TLSSession(context: tlsContext, serverName: serverName) } catch {
+                fail("tls: \(error)")
+                return
+            }
+            // The ClientHello: the upgrade request waits in `pending` until the handshake completes.
+            var ignored: [UInt8] = []
+            _ = tls!.process(plaintext: &ignored)
+            tls!.takeCiphertext(into: &outbound)
         }
     }
 
@@ -88,7 +106,20 @@ public final class LoopWebSocketClient: IOHandler {
             do throws(Errno) { result = try socket!.read(into: readBuffer) } catch { fail("read: \(error)"); return }
             guard case .processed(let n) = result else { break }
             if n == 0 { fail(open ? nil : "closed during handshake"); return }
-            inbound.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
+            if tls != nil {
+                tls!.receive(ciphertext: UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
+                var plain: [UInt8] = []
+                let outcome = tls!.process(plaintext: &plain)
+                tls!.takeCiphertext(into: &outbound)
+                switch outcome {
+                case .failed(let error): fail("tls: \(error)"); return
+                case .closed: fail(open ? nil : "closed during handshake"); return
+                case .ok: break
+                }
+                inbound.write(bytes: plain)
+            } else {
+                inbound.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
+            }
             process()
             if n < readBuffer.count { break }
         }
@@ -122,7 +153,17 @@ public final class LoopWebSocketClient: IOHandler {
 
     private func flush() {
         guard !finished else { return }
-        if !pending.isEmpty {
+        if tls != nil {
+            // Plaintext waits until the handshake is done; then it is encrypted into the outbound records.
+            if !pending.isEmpty && (tls?.isHandshakeComplete ?? false) {
+                let failed: Bool = pending.withUnsafeBytes { raw in
+                    do throws(TLSError) { try tls!.send(plaintext: raw); return false } catch { return true }
+                }
+                pending.removeAll(keepingCapacity: true)
+                if failed { fail("tls: write failed"); return }
+                tls!.takeCiphertext(into: &outbound)
+            }
+        } else if !pending.isEmpty {
             if outboundOffset == outbound.count { swap(&outbound, &pending); outboundOffset = 0; pending.removeAll(keepingCapacity: true) } else {
                 outbound += pending
                 pending.removeAll(keepingCapacity: true)
@@ -158,6 +199,7 @@ public final class LoopWebSocketClient: IOHandler {
         finished = true
         if let fd = socket?.descriptor { loop.deregister(fd: fd) }
         socket = nil
+        tls = nil
         onEvent(self, .closed(error: error))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import RelaisCore
 import RelaisPosix
 import RelaisSignalling
+import RelaisTLS
 import RelaisWebSocket
 
 #if canImport(Glibc)
@@ -12,12 +13,12 @@ import Glibc
 ///
 /// Scenarios: `echo` (connections × in-flight × size against /v1/echo), `relay` (pairs joining visits and
 /// relaying `candidate` messages, max speed or fixed rate), `stats` (participants sending quality reports every
-/// interval), `connections` (ramp to N idle connections). Traffic goes to the address given (loopback in every
+/// interval), `connections` (ramp to N idle connections), `handshakes` (connect, upgrade, close, repeat; --tls for wss). Traffic goes to the address given (loopback in every
 /// test here), every run stops by itself, and the result is one JSON line on stdout plus a readable line on stderr.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Load generator: echo, relay, stats, connections.")
+    static let configuration = CommandConfiguration(abstract: "Load generator: echo, relay, stats, connections, handshakes.")
 
-    @Argument(help: "echo | relay | stats | connections") var scenario: String
+    @Argument(help: "echo | relay | stats | connections | handshakes") var scenario: String
     @Option(help: "Server address.") var host = "127.0.0.1"
     @Option(help: "Server port.") var port: UInt16 = 8080
     @Option(help: "Connections (echo) or participants (stats) or idle connections (connections).") var connections = 50
@@ -31,6 +32,10 @@ struct Bench: ParsableCommand {
     @Option(help: "Relay: total messages per second (0 = as fast as possible).") var rate = 0.0
     @Option(help: "Stats: seconds between reports of one participant.") var interval = 2.0
     @Option(name: .customLong("hold"), help: "Connections: seconds to hold the connections open.") var hold = 5.0
+    @Flag(help: "Handshakes: connect over TLS (wss).") var tls = false
+    @Option(name: .customLong("ca"), help: "Handshakes with --tls: verify the server against this CA/certificate PEM (default: no verification, for the development certificate).")
+    var caPath: String?
+    @Option(name: .customLong("server-name"), help: "Handshakes with --tls: SNI and verified host name.") var serverName = "localhost"
     @Option(name: .customLong("server-pid"), help: "Server process id, to report its CPU and memory (from /proc).")
     var serverPID: Int32?
     @Option(name: .customLong("token-secret"), help: "HS256 secret for relay/stats join tokens. Env: RELAIS_TOKEN_SECRET")
@@ -48,7 +53,10 @@ struct Bench: ParsableCommand {
         case "relay": result = try run.relay(secret: secret())
         case "stats": result = try run.stats(secret: secret())
         case "connections": result = try run.connections()
-        default: throw ValidationError("scenario must be echo, relay, stats or connections")
+        case "handshakes":
+            let context = tls ? try TLSContext.client(verifyPeer: caPath != nil, trustedCAPath: caPath) : nil
+            result = try run.handshakes(tls: context, serverName: tls ? serverName : nil)
+        default: throw ValidationError("scenario must be echo, relay, stats, connections or handshakes")
         }
         print(result.json)
         log(result.summary)

@@ -1,5 +1,6 @@
 import Foundation
 import RelaisServer
+import RelaisTLS
 import Testing
 
 /// `relais bench` against a real server: every scenario runs, stops by itself and reports sane numbers.
@@ -47,5 +48,30 @@ import Testing
         let r = try bench(["connections", "--connections", "200", "--hold", "0.3"], server: server)
         #expect(r["opened"] as? Double == 200)
         #expect(r["alive_after_hold"] as? Double == 200)
+    }
+
+    @Test(arguments: [false, true]) func handshakesScenarioCompletesEveryUpgrade(tls: Bool) throws {
+        let server = try TestServer.signalling(tls: tls)
+        // With TLS the server certificate is verified (SNI "localhost"), as a browser would.
+        let transport = tls ? ["--tls", "--ca", TestCertificates.certificate] : []
+        let r = try bench(["handshakes", "--connections", "4", "--duration", "1", "--warmup", "0.2"] + transport, server: server)
+        #expect((r["handshakes"] as? Double ?? 0) > 20, "\(r)")
+        #expect(r["errors"] as? Double == 0, "\(r)")
+        #expect(r["transport"] as? String == (tls ? "tls" : "tcp"))
+        let p50 = r["latency_p50_us"] as? Double ?? 0, p99 = r["latency_p99_us"] as? Double ?? 0
+        #expect(p50 > 0 && p50 <= p99)
+    }
+
+    @Test func handshakesOverTLSFailWhenTheCertificateIsNotTrusted() throws {
+        let server = try TestServer.signalling(tls: true)
+        // A real certificate, but not the server's: verification must reject every handshake.
+        let directory = NSTemporaryDirectory() + "relais-untrusted-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try CertificateGenerator.writeSelfSigned(certificatePath: directory + "/cert.pem", privateKeyPath: directory + "/key.pem")
+        let r = try bench(["handshakes", "--tls", "--ca", directory + "/cert.pem", "--connections", "2", "--duration", "0.5",
+                           "--warmup", "0.1"], server: server)
+        #expect(r["handshakes"] as? Double == 0, "\(r)")
+        #expect((r["errors"] as? Double ?? 0) > 0, "\(r)")
     }
 }
