@@ -111,12 +111,14 @@ public final class LoopWebSocketClient: IOHandler {
                 var plain: [UInt8] = []
                 let outcome = tls!.process(plaintext: &plain)
                 tls!.takeCiphertext(into: &outbound)
-                switch outcome {
-                case .failed(let error): fail("tls: \(error)"); return
-                case .closed: fail(open ? nil : "closed during handshake"); return
-                case .ok: break
-                }
+                if case .failed(let error) = outcome { fail("tls: \(error)"); return }
+                // Plaintext that arrived with close_notify (typically the server's close frame) is read first.
                 inbound.write(bytes: plain)
+                if outcome == .closed {
+                    process()
+                    fail(open ? nil : "closed during handshake")
+                    return
+                }
             } else {
                 inbound.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
             }
