@@ -13,15 +13,16 @@ import Glibc
 ///
 /// Scenarios: `echo` (connections × in-flight × size against /v1/echo), `relay` (pairs joining visits and
 /// relaying `candidate` messages, max speed or fixed rate), `stats` (participants sending quality reports every
-/// interval), `connections` (ramp to N idle connections), `handshakes` (connect, upgrade, close, repeat; --tls for wss). Traffic goes to the address given (loopback in every
+/// interval), `connections` (ramp to N idle connections), `handshakes` (connect, upgrade, close, repeat; --tls for wss), `visit` (whole visits: join, lobby, admit,
+/// consent, offer/answer, candidates, stats, leave). Traffic goes to the address given (loopback in every
 /// test here), every run stops by itself, and the result is one JSON line on stdout plus a readable line on stderr.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Load generator: echo, relay, stats, connections, handshakes.")
+    static let configuration = CommandConfiguration(abstract: "Load generator: echo, relay, stats, connections, handshakes, visit.")
 
-    @Argument(help: "echo | relay | stats | connections | handshakes") var scenario: String
+    @Argument(help: "echo | relay | stats | connections | handshakes | visit") var scenario: String
     @Option(help: "Server address.") var host = "127.0.0.1"
     @Option(help: "Server port.") var port: UInt16 = 8080
-    @Option(help: "Connections (echo) or participants (stats) or idle connections (connections).") var connections = 50
+    @Option(help: "Connections (echo, handshakes in flight), participants (stats), idle connections (connections), visits in flight (visit).") var connections = 50
     @Option(name: .customLong("in-flight"), help: "Messages in flight per connection (echo) or per direction (relay max).")
     var inFlight = 4
     @Option(help: "Message size in bytes (echo, relay).") var size = 256
@@ -53,10 +54,11 @@ struct Bench: ParsableCommand {
         case "relay": result = try run.relay(secret: secret())
         case "stats": result = try run.stats(secret: secret())
         case "connections": result = try run.connections()
+        case "visit": result = try run.visit(secret: secret())
         case "handshakes":
             let context = tls ? try TLSContext.client(verifyPeer: caPath != nil, trustedCAPath: caPath) : nil
             result = try run.handshakes(tls: context, serverName: tls ? serverName : nil)
-        default: throw ValidationError("scenario must be echo, relay, stats, connections or handshakes")
+        default: throw ValidationError("scenario must be echo, relay, stats, connections, handshakes or visit")
         }
         print(result.json)
         log(result.summary)
@@ -64,7 +66,7 @@ struct Bench: ParsableCommand {
 
     private func secret() throws -> String {
         guard let s = tokenSecret ?? Environment()["RELAIS_TOKEN_SECRET"] else {
-            throw ValidationError("relay and stats need the server's token secret (--token-secret or RELAIS_TOKEN_SECRET)")
+            throw ValidationError("relay, stats and visit need the server's token secret (--token-secret or RELAIS_TOKEN_SECRET)")
         }
         return s
     }

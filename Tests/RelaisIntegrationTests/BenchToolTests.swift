@@ -74,4 +74,15 @@ import Testing
         #expect(r["handshakes"] as? Double == 0, "\(r)")
         #expect((r["errors"] as? Double ?? 0) > 0, "\(r)")
     }
+
+    @Test func visitScenarioWalksWholeVisitsWithoutLoss() throws {
+        let server = try TestServer.signalling()
+        let r = try bench(["visit", "--connections", "4", "--duration", "1", "--warmup", "0.2"], server: server)
+        // Every visit: join, lobby, admit, consent, offer/answer, 10 candidates, 2 acked reports, 2 leaves.
+        #expect((r["visits"] as? Double ?? 0) >= 4, "\(r)")
+        #expect(r["errors"] as? Double == 0, "\(r)")
+        #expect(r["lost"] as? Double == 0, "\(r)")
+        // 12 relayed messages per visit (offer, answer, 5 candidates each way): sent covers warm-up visits too.
+        #expect((r["sent"] as? Double ?? 0) >= 12 * (r["visits"] as? Double ?? 0), "\(r)")
+    }
 }
