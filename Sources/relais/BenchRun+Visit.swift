@@ -98,6 +98,17 @@ extension BenchRun {
                             }
                         }
                     }
+                    // Both sides end alike: after the peer's five candidates, one acked report, then leave.
+                    func closing(_ c: LoopWebSocketClient, _ bytes: [UInt8], candidates: inout Int) {
+                        if bytes.starts(with: Array(#"{"type":"candidate""#.utf8)) {
+                            worker.receivedTotal += 1
+                            candidates += 1
+                            if candidates == 5 { c.send(text: BenchRun.compactReport(sequence: 1, intervalSeconds: 2)) }
+                        } else if bytes.starts(with: Array(#"{"type":"ack""#.utf8)) && candidates == 5 {
+                            send(c, #"{"type":"leave"}"#)
+                            c.close()
+                        }
+                    }
                     let patient = client(patientToken, seed: 1) { c, bytes in
                         if bytes.starts(with: Array(#"{"type":"joined""#.utf8)) {
                             if let v = BenchRun.stringField("version", in: bytes) { visit.consentVersion = v }
@@ -107,13 +118,8 @@ extension BenchRun {
                             worker.receivedTotal += 1
                             send(c, #"{"type":"answer","to":"doc","sdp":"\#(sdp)"}"#, relayed: true)
                             trickle(from: c, to: "doc")
-                        } else if bytes.starts(with: Array(#"{"type":"candidate""#.utf8)) {
-                            worker.receivedTotal += 1
-                            visit.candidatesAtPatient += 1
-                            if visit.candidatesAtPatient == 5 { c.send(text: BenchRun.compactReport(sequence: 1, intervalSeconds: 2)) }
-                        } else if bytes.starts(with: Array(#"{"type":"ack""#.utf8)) && visit.candidatesAtPatient == 5 {
-                            send(c, #"{"type":"leave"}"#)
-                            c.close()
+                        } else {
+                            closing(c, bytes, candidates: &visit.candidatesAtPatient)
                         }
                     }
                     let clinician = client(doctorToken, seed: 0) { c, bytes in
@@ -127,13 +133,8 @@ extension BenchRun {
                         } else if bytes.starts(with: Array(#"{"type":"answer""#.utf8)) {
                             worker.receivedTotal += 1
                             trickle(from: c, to: "pat")
-                        } else if bytes.starts(with: Array(#"{"type":"candidate""#.utf8)) {
-                            worker.receivedTotal += 1
-                            visit.candidatesAtClinician += 1
-                            if visit.candidatesAtClinician == 5 { c.send(text: BenchRun.compactReport(sequence: 1, intervalSeconds: 2)) }
-                        } else if bytes.starts(with: Array(#"{"type":"ack""#.utf8)) && visit.candidatesAtClinician == 5 {
-                            send(c, #"{"type":"leave"}"#)
-                            c.close()
+                        } else {
+                            closing(c, bytes, candidates: &visit.candidatesAtClinician)
                         }
                     }
                     visit.clinician = clinician
