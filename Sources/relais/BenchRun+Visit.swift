@@ -64,6 +64,8 @@ extension BenchRun {
                     }
                     func finished(_ error: String?) {
                         if error != nil && !visit.failed { visit.failed = true; worker.errors += 1 }
+                        // A failed side ends the visit: the other may be waiting in the lobby for ever otherwise.
+                        if visit.failed { visit.clinician?.close(); visit.patient?.close() }
                         visit.closed += 1
                         // A clinician that never got in leaves no patient to wait for.
                         if !visit.patientStarted { visit.closed = 2 }
