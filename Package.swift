@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // `relais bench` latency percentiles (HdrHistogram: fixed memory, mergeable across loops, 3 digits).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // MARK: - C shims
@@ -91,6 +93,7 @@ let package = Package(
                 "RelaisServer", "RelaisTLS", "RelaisWebSocket", "RelaisHTTP", "RelaisPosix", "RelaisCore", "RelaisSignalling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -13,8 +13,8 @@ import Glibc
 ///
 /// Scenarios: `echo` (connections × in-flight × size against /v1/echo), `relay` (pairs joining visits and
 /// relaying `candidate` messages, max speed or fixed rate), `stats` (participants sending quality reports every
-/// interval), `connections` (ramp to N idle connections), `handshakes` (connect, upgrade, close, repeat; --tls for wss), `visit` (whole visits: join, lobby, admit,
-/// consent, offer/answer, candidates, stats, leave). Traffic goes to the address given (loopback in every
+/// interval), `connections` (ramp to N idle connections), `handshakes` (connect, upgrade, close, repeat), `visit` (whole visits: join, lobby, admit,
+/// consent, offer/answer, candidates, stats, leave). With --tls every scenario runs over wss. Traffic goes to the address given (loopback in every
 /// test here), every run stops by itself, and the result is one JSON line on stdout plus a readable line on stderr.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load generator: echo, relay, stats, connections, handshakes, visit.")
@@ -33,10 +33,10 @@ struct Bench: ParsableCommand {
     @Option(help: "Relay: total messages per second (0 = as fast as possible).") var rate = 0.0
     @Option(help: "Stats: seconds between reports of one participant.") var interval = 2.0
     @Option(name: .customLong("hold"), help: "Connections: seconds to hold the connections open.") var hold = 5.0
-    @Flag(help: "Handshakes: connect over TLS (wss).") var tls = false
-    @Option(name: .customLong("ca"), help: "Handshakes with --tls: verify the server against this CA/certificate PEM (default: no verification, for the development certificate).")
+    @Flag(help: "Connect over TLS (wss), every scenario.") var tls = false
+    @Option(name: .customLong("ca"), help: "With --tls: verify the server against this CA/certificate PEM (default: no verification, for the development certificate).")
     var caPath: String?
-    @Option(name: .customLong("server-name"), help: "Handshakes with --tls: SNI and verified host name.") var serverName = "localhost"
+    @Option(name: .customLong("server-name"), help: "With --tls: SNI and verified host name.") var serverName = "localhost"
     @Option(name: .customLong("server-pid"), help: "Server process id, to report its CPU and memory (from /proc).")
     var serverPID: Int32?
     @Option(name: .customLong("token-secret"), help: "HS256 secret for relay/stats join tokens. Env: RELAIS_TOKEN_SECRET")
@@ -47,7 +47,8 @@ struct Bench: ParsableCommand {
         let group = try EventLoopGroup(count: max(1, loops))
         group.start()
         defer { group.stopAndJoin() }
-        let run = BenchRun(group: group, address: address, options: self)
+        let context = tls ? try TLSContext.client(verifyPeer: caPath != nil, trustedCAPath: caPath) : nil
+        let run = BenchRun(group: group, address: address, options: self, tls: context)
         let result: BenchResult
         switch scenario {
         case "echo": result = try run.echo()
@@ -55,9 +56,7 @@ struct Bench: ParsableCommand {
         case "stats": result = try run.stats(secret: secret())
         case "connections": result = try run.connections()
         case "visit": result = try run.visit(secret: secret())
-        case "handshakes":
-            let context = tls ? try TLSContext.client(verifyPeer: caPath != nil, trustedCAPath: caPath) : nil
-            result = try run.handshakes(tls: context, serverName: tls ? serverName : nil)
+        case "handshakes": result = try run.handshakes()
         default: throw ValidationError("scenario must be echo, relay, stats, connections, handshakes or visit")
         }
         print(result.json)

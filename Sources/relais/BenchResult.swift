@@ -27,19 +27,6 @@ struct BenchResult {
     }
 }
 
-/// Latency samples (ns) with exact percentiles at the end: a run keeps at most a few million samples.
-struct LatencySamples {
-    var values: [UInt64] = []
-
-    mutating func add(_ ns: UInt64) { values.append(ns) }
-
-    func percentilesMicroseconds(_ ps: [Double]) -> [Double] {
-        guard !values.isEmpty else { return ps.map { _ in 0 } }
-        let sorted = values.sorted()
-        return ps.map { p in Double(sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]) / 1000 }
-    }
-}
-
 /// CPU time and resident memory of a process, from /proc (Linux).
 enum ProcessUsage {
     /// utime + stime in seconds.

@@ -14,7 +14,7 @@ extension BenchRun {
         let rssBefore = options.serverPID.flatMap(ProcessUsage.residentKiB)
         let t0 = clock.now()
         let perLoop = distribute(total)
-        let address = self.address
+        let run = self
         for (index, w) in workers.enumerated() {
             let count = perLoop[index]
             w.loop.execute {
@@ -23,8 +23,7 @@ extension BenchRun {
                 func startNext() {
                     guard started < count, worker.running else { return }
                     started += 1
-                    let client = LoopWebSocketClient(loop: worker.loop, address: address, path: "/v1/echo",
-                                                     maskSeed: UInt64(index * 1_000_000 + started)) { _, event in
+                    let client = run.client(on: worker, path: "/v1/echo", seed: UInt64(index * 1_000_000 + started)) { _, event in
                         switch event {
                         case .open:
                             worker.opened += 1

@@ -8,15 +8,13 @@ extension BenchRun {
         let perLoop = distribute(options.connections)
         let size = max(24, options.size)
         let inFlight = options.inFlight
-        let address = self.address
         let run = self
         for (index, w) in workers.enumerated() {
             let count = perLoop[index]
             w.loop.execute {
                 let worker = w.value
                 for i in 0..<count {
-                    let client = LoopWebSocketClient(loop: worker.loop, address: address, path: "/v1/echo",
-                                                     maskSeed: UInt64(index * 100_000 + i + 1)) { client, event in
+                    let client = run.client(on: worker, path: "/v1/echo", seed: UInt64(index * 100_000 + i + 1)) { client, event in
                         switch event {
                         case .open:
                             worker.opened += 1
@@ -25,7 +23,7 @@ extension BenchRun {
                             worker.receivedTotal += 1
                             if worker.measuring, let sent = BenchRun.readStamp(bytes, at: 0) {
                                 worker.completed += 1
-                                worker.latencies.add(run.nowNanoseconds() &- sent)
+                                worker.recordLatency(run.nowNanoseconds() &- sent)
                             }
                             if worker.running { client.send(text: run.echoPayload(size)); worker.sentTotal += 1 }
                         case .closed(let error):

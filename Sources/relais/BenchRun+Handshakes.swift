@@ -8,9 +8,8 @@ extension BenchRun {
     /// WebSocket on /v1/echo, closes, and its slot starts the next one. Reports completed handshakes per second
     /// and the connect-to-open latency; with --server-pid, the server's CPU per handshake. This is the cost a
     /// clinic pays when every browser of a waiting room reconnects at once after a network blip.
-    func handshakes(tls: TLSContext?, serverName: String?) throws -> BenchResult {
+    func handshakes() throws -> BenchResult {
         let perLoop = distribute(options.connections)
-        let address = self.address
         let run = self
         for (index, w) in workers.enumerated() {
             let slots = perLoop[index]
@@ -23,16 +22,14 @@ extension BenchRun {
                     serial += 1
                     let began = run.nowNanoseconds()
                     var opened = false
-                    let client = LoopWebSocketClient(loop: worker.loop, address: address, path: "/v1/echo",
-                                                     maskSeed: UInt64(index * 1_000_000_000 + serial), tls: tls,
-                                                     serverName: serverName) { client, event in
+                    let client = run.client(on: worker, path: "/v1/echo", seed: UInt64(index * 1_000_000_000 + serial)) { client, event in
                         switch event {
                         case .open:
                             opened = true
                             worker.opened += 1
                             if worker.measuring {
                                 worker.completed += 1
-                                worker.latencies.add(run.nowNanoseconds() &- began)
+                                worker.recordLatency(run.nowNanoseconds() &- began)
                             }
                             client.close()
                         case .closed(let error):
@@ -48,8 +45,6 @@ extension BenchRun {
                 for slot in 0..<slots { start(slot: slot) }
             }
         }
-        var r = result("handshakes", measure(), unit: "handshake")
-        r.notes.append(("transport", tls == nil ? "tcp" : "tls"))
-        return r
+        return result("handshakes", measure(), unit: "handshake")
     }
 }

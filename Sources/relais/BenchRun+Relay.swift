@@ -44,7 +44,7 @@ extension BenchRun {
                 if worker.measuring, let at = firstIndex(of: Array(#"{"candidate":""#.utf8), in: bytes),
                    let sent = BenchRun.readStamp(bytes, at: at + 14) {
                     worker.completed += 1
-                    worker.latencies.add(run.nowNanoseconds() &- sent)
+                    worker.recordLatency(run.nowNanoseconds() &- sent)
                 }
             } else if bytes.starts(with: Array(#"{"type":"ack""#.utf8)) {
                 me.inFlight -= 1
@@ -93,7 +93,6 @@ extension BenchRun {
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let now = Int64(time(nil))
         let perLoop = distribute(pairs)
-        let address = self.address
         let run = self
         var first = 0
         for (index, w) in workers.enumerated() {
@@ -113,8 +112,7 @@ extension BenchRun {
                     let p = BenchParticipant(id: me, peer: peer)
                     participants.append(p)
                     byID[me] = p
-                    let client = LoopWebSocketClient(loop: worker.loop, address: address, path: "/v1/signal",
-                                                     maskSeed: UInt64(index * 1_000_000 + i + 1)) { client, event in
+                    let client = run.client(on: worker, path: "/v1/signal", seed: UInt64(index * 1_000_000 + i + 1)) { client, event in
                         switch event {
                         case .open:
                             worker.opened += 1

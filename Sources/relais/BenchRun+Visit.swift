@@ -36,7 +36,6 @@ extension BenchRun {
         let minter = TokenMinter(secret: secret)
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let perLoop = distribute(options.connections)
-        let address = self.address
         let run = self
         let sdp = BenchRun.syntheticSDP()
         for (index, w) in workers.enumerated() {
@@ -75,13 +74,12 @@ extension BenchRun {
                         visit.patient = nil
                         if !visit.failed && worker.measuring {
                             worker.completed += 1
-                            worker.latencies.add(run.nowNanoseconds() &- visit.began)
+                            worker.recordLatency(run.nowNanoseconds() &- visit.began)
                         }
                         startVisit()
                     }
                     func client(_ token: String, seed: Int, _ onText: @escaping (LoopWebSocketClient, [UInt8]) -> Void) -> LoopWebSocketClient {
-                        LoopWebSocketClient(loop: worker.loop, address: address, path: "/v1/signal",
-                                            maskSeed: UInt64(index * 1_000_000_000 + serial * 2 + seed)) { c, event in
+                        run.client(on: worker, path: "/v1/signal", seed: UInt64(index * 1_000_000_000 + serial * 2 + seed)) { c, event in
                             switch event {
                             case .open:
                                 worker.opened += 1

@@ -1,6 +1,8 @@
+import Histogram
 import RelaisCore
 import RelaisPosix
 import RelaisSignalling
+import RelaisTLS
 import RelaisWebSocket
 import Synchronization
 
@@ -22,22 +24,27 @@ final class BenchWorker {
     var receivedTotal = 0
     var errors = 0
     var closedEarly = 0
-    var latencies = LatencySamples()
+    var latencies = BenchRun.histogram()
     var onTick: (() -> Void)?
 
     init(loop: EventLoop) { self.loop = loop }
 
+    /// Records one latency in nanoseconds (clamped into the histogram's range: an outlier is kept, not dropped).
+    func recordLatency(_ ns: UInt64) {
+        _ = latencies.record(min(max(ns, 100), 600_000_000_000))
+    }
+
     func resetCounters() {
         completed = 0
         errors = 0
-        latencies = LatencySamples()
+        latencies.reset()
     }
 }
 
 /// Snapshot of a worker's counters, carried back to the coordinating thread.
 struct WorkerTotals: Sendable {
     var opened = 0, joined = 0, completed = 0, errors = 0, closedEarly = 0, sent = 0, received = 0
-    var latencies: [UInt64] = []
+    var latencies = BenchRun.histogram()
 }
 
 final class BenchRun: @unchecked Sendable {
@@ -47,12 +54,30 @@ final class BenchRun: @unchecked Sendable {
     let options: Bench
     let workers: [LoopBound<BenchWorker>]
     let clock = SystemClock()
+    /// With --tls every scenario connects over TLS (wss) through the same memory-BIO engine as the server.
+    let tls: TLSContext?
+    let serverName: String?
 
-    init(group: EventLoopGroup, address: SocketAddress, options: Bench) {
+    init(group: EventLoopGroup, address: SocketAddress, options: Bench, tls: TLSContext?) {
         self.group = group
         self.address = address
         self.options = options
+        self.tls = tls
+        serverName = tls == nil ? nil : options.serverName
         workers = group.loops.map { LoopBound(BenchWorker(loop: $0), on: $0) }
+    }
+
+    /// Latencies in nanoseconds, 100 ns to 10 min, 3 significant digits (±0.1 %): one fixed-size histogram per
+    /// loop, merged at the end, so a long run at 100k msg/s costs no memory growth and no sort.
+    static func histogram() -> Histogram<UInt64> {
+        Histogram(lowestDiscernibleValue: 100, highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
+    }
+
+    /// A client for `path` on `worker`'s loop, over TLS when the run has --tls. Call on that loop.
+    func client(on worker: BenchWorker, path: String, seed: UInt64,
+                _ onEvent: @escaping (LoopWebSocketClient, LoopWebSocketClient.Event) -> Void) -> LoopWebSocketClient {
+        LoopWebSocketClient(loop: worker.loop, address: address, path: path, maskSeed: seed, tls: tls,
+                            serverName: serverName, onEvent: onEvent)
     }
 
     /// Runs `body` on every worker's loop and waits for all of them.
@@ -69,7 +94,7 @@ final class BenchRun: @unchecked Sendable {
                 t.opened += w.opened; t.joined += w.joined; t.completed += w.completed; t.errors += w.errors
                 t.sent += w.sentTotal; t.received += w.receivedTotal
                 t.closedEarly += w.closedEarly
-                t.latencies += w.latencies.values
+                t.latencies.add(w.latencies)
             }
         }
         return collected.withLock { $0 }
@@ -129,10 +154,11 @@ final class BenchRun: @unchecked Sendable {
         let rate = Double(t.completed) / seconds
         r.add("\(unit)_per_s", rate)
         r.add("\(unit)s", Double(t.completed))
-        let p = LatencySamples(values: t.latencies).percentilesMicroseconds([0.5, 0.99, 0.999])
-        r.add("latency_p50_us", p[0])
-        r.add("latency_p99_us", p[1])
-        r.add("latency_p999_us", p[2])
+        let micro = { (p: Double) in t.latencies.totalCount == 0 ? 0 : Double(t.latencies.valueAtPercentile(p)) / 1000 }
+        r.add("latency_p50_us", micro(50))
+        r.add("latency_p99_us", micro(99))
+        r.add("latency_p999_us", micro(99.9))
+        r.add("latency_max_us", t.latencies.totalCount == 0 ? 0 : Double(t.latencies.max) / 1000)
         r.add("errors", Double(t.errors))
         r.add("closed_early", Double(t.closedEarly))
         r.add("sent", Double(t.sent))
@@ -150,6 +176,7 @@ final class BenchRun: @unchecked Sendable {
             if pct > 90 { log("warning: the generator used \(Int(pct))% of its loops' CPU: it may be the bottleneck (add --loops)") }
         }
         r.add("seconds", seconds)
+        r.notes.append(("transport", tls == nil ? "tcp" : "tls"))
         return r
     }
 

@@ -13,34 +13,48 @@ import Testing
         return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
     }
 
-    @Test func echoScenarioMeasuresRoundTrips() throws {
-        let server = try TestServer.signalling { $0.echoRatePerSecond = 0 }
-        let r = try bench(["echo", "--connections", "8", "--duration", "1", "--warmup", "0.2"], server: server)
+    /// `--tls` plus the test CA, so the client verifies the server certificate (SNI "localhost") as a browser would.
+    private func transport(_ tls: Bool) -> [String] { tls ? ["--tls", "--ca", TestCertificates.certificate] : [] }
+
+    /// Every scenario's result says which transport it measured, and its HdrHistogram percentiles are ordered.
+    private func expectTransportAndOrderedLatencies(_ r: [String: Any], tls: Bool) {
+        #expect(r["transport"] as? String == (tls ? "tls" : "tcp"), "\(r)")
+        let p50 = r["latency_p50_us"] as? Double ?? 0, p99 = r["latency_p99_us"] as? Double ?? 0
+        let p999 = r["latency_p999_us"] as? Double ?? 0, max = r["latency_max_us"] as? Double ?? 0
+        #expect(p50 > 0 && p50 <= p99 && p99 <= p999 && p999 <= max, "\(r)")
+    }
+
+    @Test(arguments: [false, true]) func echoScenarioMeasuresRoundTrips(tls: Bool) throws {
+        let server = try TestServer.signalling(tls: tls) { $0.echoRatePerSecond = 0 }
+        let r = try bench(["echo", "--connections", "8", "--duration", "1", "--warmup", "0.2"] + transport(tls), server: server)
         #expect((r["msg_per_s"] as? Double ?? 0) > 100)
         #expect(r["errors"] as? Double == 0)
         #expect(r["lost"] as? Double == 0)
-        let p50 = r["latency_p50_us"] as? Double ?? 0, p99 = r["latency_p99_us"] as? Double ?? 0, p999 = r["latency_p999_us"] as? Double ?? 0
-        #expect(p50 > 0 && p50 <= p99 && p99 <= p999)
+        expectTransportAndOrderedLatencies(r, tls: tls)
         #expect(r["generator_saturated"] != nil)
     }
 
-    @Test func relayScenarioAtAFixedRateDeliversEverything() throws {
-        let server = try TestServer.signalling()
-        let r = try bench(["relay", "--pairs", "10", "--rate", "400", "--duration", "1.5", "--warmup", "0.3"], server: server)
+    @Test(arguments: [false, true]) func relayScenarioAtAFixedRateDeliversEverything(tls: Bool) throws {
+        let server = try TestServer.signalling(tls: tls)
+        let r = try bench(["relay", "--pairs", "10", "--rate", "400", "--duration", "1.5", "--warmup", "0.3"] + transport(tls),
+                          server: server)
         let rate = r["msg_per_s"] as? Double ?? 0
         #expect(rate > 300 && rate < 500, "\(r)")
         #expect(r["errors"] as? Double == 0)
         #expect(r["lost"] as? Double == 0)
         #expect((r["sent"] as? Double ?? 0) > 0)
+        expectTransportAndOrderedLatencies(r, tls: tls)
     }
 
-    @Test func statsScenarioGetsEveryReportAcknowledged() throws {
-        let server = try TestServer.signalling()
-        let r = try bench(["stats", "--connections", "40", "--interval", "0.5", "--duration", "2", "--warmup", "0.6"], server: server)
+    @Test(arguments: [false, true]) func statsScenarioGetsEveryReportAcknowledged(tls: Bool) throws {
+        let server = try TestServer.signalling(tls: tls)
+        let r = try bench(["stats", "--connections", "40", "--interval", "0.5", "--duration", "2", "--warmup", "0.6"]
+                          + transport(tls), server: server)
         let rate = r["report_per_s"] as? Double ?? 0
         #expect(rate > 60 && rate < 100, "\(r)")
         #expect(r["errors"] as? Double == 0)
         #expect(r["lost"] as? Double == 0)
+        #expect(r["transport"] as? String == (tls ? "tls" : "tcp"), "\(r)")
     }
 
     @Test func connectionsScenarioHoldsAndChecksEveryConnection() throws {
@@ -52,14 +66,10 @@ import Testing
 
     @Test(arguments: [false, true]) func handshakesScenarioCompletesEveryUpgrade(tls: Bool) throws {
         let server = try TestServer.signalling(tls: tls)
-        // With TLS the server certificate is verified (SNI "localhost"), as a browser would.
-        let transport = tls ? ["--tls", "--ca", TestCertificates.certificate] : []
-        let r = try bench(["handshakes", "--connections", "4", "--duration", "1", "--warmup", "0.2"] + transport, server: server)
+        let r = try bench(["handshakes", "--connections", "4", "--duration", "1", "--warmup", "0.2"] + transport(tls), server: server)
         #expect((r["handshakes"] as? Double ?? 0) > 20, "\(r)")
         #expect(r["errors"] as? Double == 0, "\(r)")
-        #expect(r["transport"] as? String == (tls ? "tls" : "tcp"))
-        let p50 = r["latency_p50_us"] as? Double ?? 0, p99 = r["latency_p99_us"] as? Double ?? 0
-        #expect(p50 > 0 && p50 <= p99)
+        expectTransportAndOrderedLatencies(r, tls: tls)
     }
 
     @Test func handshakesOverTLSFailWhenTheCertificateIsNotTrusted() throws {
@@ -75,9 +85,9 @@ import Testing
         #expect((r["errors"] as? Double ?? 0) > 0, "\(r)")
     }
 
-    @Test func visitScenarioWalksWholeVisitsWithoutLoss() throws {
-        let server = try TestServer.signalling()
-        let r = try bench(["visit", "--connections", "4", "--duration", "1", "--warmup", "0.2"], server: server)
+    @Test(arguments: [false, true]) func visitScenarioWalksWholeVisitsWithoutLoss(tls: Bool) throws {
+        let server = try TestServer.signalling(tls: tls)
+        let r = try bench(["visit", "--connections", "4", "--duration", "1", "--warmup", "0.2"] + transport(tls), server: server)
         // Every visit: join, lobby, admit, consent, offer/answer, 10 candidates, 2 acked reports, 2 leaves.
         #expect((r["visits"] as? Double ?? 0) >= 4, "\(r)")
         #expect(r["errors"] as? Double == 0, "\(r)")
