@@ -6,10 +6,10 @@ public final class EventLoopGroup: Sendable {
     private let roundRobin = Atomic<Int>(0)
 
     /// Creates `count` loops; threads start with `start()`.
-    public init(count: Int) throws(Errno) {
+    public init(count: Int, coalescingNanoseconds: Int64 = 0) throws(Errno) {
         precondition(count >= 1, "an event loop group needs at least one loop")
         var loops: [EventLoop] = []
-        for i in 0..<count { loops.append(try EventLoop(index: i)) }
+        for i in 0..<count { loops.append(try EventLoop(index: i, coalescingNanoseconds: coalescingNanoseconds)) }
         self.loops = loops
     }
 

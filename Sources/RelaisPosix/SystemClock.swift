@@ -18,6 +18,12 @@ public struct SystemClock: TimeSource {
         return MonotonicTime(nanoseconds: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec))
     }
 
+    /// Blocks the calling thread for about `nanoseconds` (`nanosleep`; an EINTR just makes the pause shorter).
+    public func sleep(nanoseconds: Int64) {
+        var pause = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        _ = nanosleep(&pause, nil)
+    }
+
     /// The corresponding C function is `clock_gettime(CLOCK_REALTIME)`.
     public func wallClockMilliseconds() -> Int64 {
         var ts = timespec()

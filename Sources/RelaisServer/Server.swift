@@ -33,7 +33,8 @@ public final class Server: Sendable {
         let tls = configuration.tlsEnabled
             ? try TLSContextHolder(certificateChainPath: configuration.tlsCertificatePath!, privateKeyPath: configuration.tlsPrivateKeyPath!)
             : nil
-        group = try EventLoopGroup(count: configuration.loops)
+        group = try EventLoopGroup(count: configuration.loops,
+                                   coalescingNanoseconds: Int64(configuration.loopCoalescingMicroseconds) * 1000)
         loopStates = group.loops.map { LoopBound(LoopState(loop: $0), on: $0) }
 
         // Bind the first listener, learn its port (when 0 was asked), then bind the others to the same port.

@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var allowPlaintextOnPublicAddress = false
     /// Event loops (threads); default one per core.
     public var loops = 0
+    /// How long a loop that just handled I/O waits before collecting the next batch (`EventLoop.coalescing`).
+    public var loopCoalescingMicroseconds = 0
     /// Whether each loop binds its own `SO_REUSEPORT` listener (the kernel spreads connections).
     public var reusePort = true
 

@@ -39,6 +39,7 @@ enum EffectiveConfiguration {
         if let cert = c.tlsCertificatePath { w.field("tls-cert", cert) }
         if let key = c.tlsPrivateKeyPath { w.field("tls-key", key) }
         w.field("loops", c.loops)
+        w.field("loop-coalesce-us", c.loopCoalescingMicroseconds)
         w.field("max-message-bytes", c.webSocket.maxMessageBytes)
         w.field("max-send-queue-bytes", c.maxSendQueueBytes)
         w.field("ping-interval", seconds(c.pingInterval))

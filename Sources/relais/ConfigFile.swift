@@ -16,6 +16,7 @@ struct ConfigFile {
     static let keys: [String: (kind: Kind, secret: Bool)] = [
         "host": (.string, false), "port": (.integer, false), "tls-cert": (.string, false), "tls-key": (.string, false),
         "dev-tls": (.boolean, false), "data-dir": (.string, false), "allow-plaintext": (.boolean, false), "loops": (.integer, false),
+        "loop-coalesce-us": (.integer, false),
         "max-message-bytes": (.integer, false), "max-send-queue-bytes": (.integer, false), "ping-interval": (.number, false),
         "idle-timeout": (.number, false), "header-timeout": (.number, false), "no-echo": (.boolean, false),
         "echo-rate": (.number, false), "echo-burst": (.integer, false), "no-deflate": (.boolean, false),

@@ -31,6 +31,9 @@ struct Serve: ParsableCommand {
     var allowPlaintext = false
     @Option(help: "Event loops (threads); 0 = one per core. Env: RELAIS_LOOPS")
     var loops: Int?
+    @Option(name: .customLong("loop-coalesce-us"),
+            help: "Microseconds a busy event loop waits to gather ready sockets before the next batch (0 = off). Env: RELAIS_LOOP_COALESCE_US")
+    var loopCoalesceUs: Int?
     @Option(name: .customLong("max-message-bytes"), help: "Largest WebSocket message (default 262144).")
     var maxMessageBytes: Int?
     @Option(name: .customLong("max-send-queue-bytes"), help: "Send queue per connection before close 4503 (default 4194304).")
@@ -124,6 +127,10 @@ struct Serve: ParsableCommand {
         }
         config.allowPlaintextOnPublicAddress = allowPlaintext || file.boolean("allow-plaintext")
         config.loops = loops ?? env["RELAIS_LOOPS"].flatMap(Int.init) ?? file.integer("loops") ?? 0
+        if let v = loopCoalesceUs ?? env["RELAIS_LOOP_COALESCE_US"].flatMap(Int.init) ?? file.integer("loop-coalesce-us") {
+            guard (0...10_000).contains(v) else { throw ValidationError("--loop-coalesce-us must be 0…10000") }
+            config.loopCoalescingMicroseconds = v
+        }
         if let v = maxMessageBytes ?? file.integer("max-message-bytes") { config.webSocket.maxMessageBytes = v }
         if let v = maxSendQueueBytes ?? file.integer("max-send-queue-bytes") { config.maxSendQueueBytes = v }
         if let v = pingInterval ?? file.number("ping-interval") { config.pingInterval = .milliseconds(Int64(v * 1000)) }

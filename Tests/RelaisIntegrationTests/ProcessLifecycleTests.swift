@@ -104,6 +104,10 @@ import Testing
         // Every flag has an environment variable: RELAIS_ + the flag name in capitals.
         #expect(envWins.stdout.contains(#""max-participants":3"#))
         #expect(envWins.stdout.contains(#""stun-url":["stun:a:1","stun:b:2"]"#))
+        let coalesce = try check(path, env: ["RELAIS_LOOP_COALESCE_US=300"])
+        #expect(coalesce.stdout.contains(#""loop-coalesce-us":300"#), "\(coalesce.stdout)")
+        let tooLong = try check(path, env: ["RELAIS_LOOP_COALESCE_US=50000"])
+        #expect(tooLong.status != 0 && tooLong.stderr.contains("0…10000"), "\(tooLong.stderr)")
         let badEnv = try check(path, env: ["RELAIS_MAX_LOBBY=many"])
         #expect(badEnv.status != 0)
         #expect(badEnv.stderr.contains("RELAIS_MAX_LOBBY"))
