@@ -101,9 +101,10 @@ def main(results_path, bench_path, rev):
 
     rel = lambda key: [summary[ps].get("relais", {}).get(key) for ps in passes]
     b = lambda label, key: bench.get(label, {}).get(key)
-    print("**Both generators against Relais** (same run, same pinning, a fresh Relais per `relais bench` scenario). "
-          "`relais bench relay` at max speed paces each sender by the server's `ack` (a `rid` per message), so Relais "
-          "writes one ack per relayed message there; wsload sends no `rid` and paces by what arrives.\n")
+    print("**Both generators against Relais** (same run, same pinning, a fresh Relais per `relais bench` scenario; "
+          "same messages: 256 B `candidate`s without `rid`, a window of 4 per sender paced by deliveries at max speed). "
+          "wsload is multi-threaded Go; `relais bench` is one event loop: the last column says when it is the "
+          "bottleneck.\n")
     print("| scenario | wsload | relais bench | generator CPU (relais bench, % of its core) |")
     print("|---|---|---|---|")
     gen = lambda label: "–" if b(label, "generator_cpu_pct_per_loop") is None else \

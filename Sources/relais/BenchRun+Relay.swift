@@ -12,6 +12,8 @@ final class BenchParticipant {
     let id: String
     let peer: String
     var client: LoopWebSocketClient?
+    /// The other side of the visit (same loop): its deliveries to us pace our window in max mode.
+    weak var partner: BenchParticipant?
     var joined = false
     /// Both sides joined: this participant may send (to a peer that is really in the visit).
     var ready = false
@@ -46,9 +48,12 @@ extension BenchRun {
                     worker.completed += 1
                     worker.recordLatency(run.nowNanoseconds() &- sent)
                 }
-            } else if bytes.starts(with: Array(#"{"type":"ack""#.utf8)) {
-                me.inFlight -= 1
-                if maxMode && worker.running { run.sendCandidate(me, size: size, worker: worker); me.inFlight += 1 }
+                // Max mode: a delivery frees a slot of the sender's window (both sides live on this loop), as
+                // wsload paces its relay_max; no `rid`, so the server does exactly the relay work.
+                if maxMode, let sender = me.partner {
+                    sender.inFlight -= 1
+                    if worker.running { run.sendCandidate(sender, size: size, worker: worker); sender.inFlight += 1 }
+                }
             } else if bytes.starts(with: Array(#"{"type":"error""#.utf8)) {
                 worker.errors += 1
             }
@@ -67,11 +72,10 @@ extension BenchRun {
         return r
     }
 
-    /// In max mode the message carries a `rid` so the server's ack paces the sender; at a fixed rate it carries
-    /// none, like wsload's, so the server does exactly the relay work (no acks to write).
+    /// A `candidate` for `p`'s peer, `size` bytes, send time inside the candidate string. No `rid`, like wsload's
+    /// messages, so the server writes no ack: the same work per relayed message for both generators.
     func sendCandidate(_ p: BenchParticipant, size: Int, worker: BenchWorker) {
-        let rid = options.rate <= 0 ? #","rid":"r""# : ""
-        let head = Array((#"{"type":"candidate","to":""# + p.peer + "\"" + rid + #","candidate":{"candidate":""#).utf8)
+        let head = Array((#"{"type":"candidate","to":""# + p.peer + #"","candidate":{"candidate":""#).utf8)
         let tail = Array(#"","sdpMid":"0","sdpMLineIndex":0}}"#.utf8)
         var message = head + BenchRun.stamp(nowNanoseconds())
         let pad = max(0, size - message.count - tail.count)
@@ -122,6 +126,8 @@ extension BenchRun {
                                 p.joined = true
                                 worker.joined += 1
                                 if let other = byID[p.peer], other.joined {
+                                    p.partner = other
+                                    other.partner = p
                                     p.ready = true
                                     other.ready = true
                                     ready(run, worker, p)

@@ -46,6 +46,16 @@ import Testing
         expectTransportAndOrderedLatencies(r, tls: tls)
     }
 
+    /// Max speed: each sender's window is refilled by deliveries to its peer (no acks), and nothing is lost.
+    @Test func relayScenarioAtMaxSpeedKeepsEveryWindowMovingWithoutLoss() throws {
+        let server = try TestServer.signalling()
+        let r = try bench(["relay", "--pairs", "4", "--in-flight", "4", "--duration", "1", "--warmup", "0.2"], server: server)
+        #expect((r["msg_per_s"] as? Double ?? 0) > 500, "\(r)")
+        #expect(r["errors"] as? Double == 0, "\(r)")
+        #expect(r["lost"] as? Double == 0, "\(r)")
+        expectTransportAndOrderedLatencies(r, tls: false)
+    }
+
     @Test(arguments: [false, true]) func statsScenarioGetsEveryReportAcknowledged(tls: Bool) throws {
         let server = try TestServer.signalling(tls: tls)
         let r = try bench(["stats", "--connections", "40", "--interval", "0.5", "--duration", "2", "--warmup", "0.6"]
