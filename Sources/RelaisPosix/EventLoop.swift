@@ -35,13 +35,17 @@ public final class EventLoop: @unchecked Sendable {
     /// Token reserved for the doorbell (generation 0 is never handed out to registrations).
     private static let doorbellToken: UInt64 = 0xFFFF_FFFF
 
-    /// After a wake-up that handled I/O, sleep this long before collecting the next batch (0 = never).
+    /// When wake-ups with I/O come closer together than this, pause this long before collecting the next batch
+    /// (0 = never).
     ///
     /// Why: at signalling rates each message otherwise costs its own epoll wake-up (a context switch and, on a
-    /// VM, an inter-processor interrupt), which dominates the per-message CPU once parsing is cheap. Sleeping a
-    /// fraction of a millisecond lets the next epoll_wait return many ready sockets at once. The first message
-    /// after a quiet period is still handled at once; later ones wait at most this long.
+    /// VM, an inter-processor interrupt), which dominates the per-message CPU once parsing is cheap. Pausing a
+    /// fraction of a millisecond lets the next epoll_wait return many ready sockets at once. The pause is only
+    /// taken when the previous wake-up was less than one interval ago: at low rates (a wake-up per message anyway)
+    /// a pause would add a timer wake-up instead of saving one. The first message after a quiet period is handled
+    /// at once; later ones wait at most one interval.
     let coalescing: Int64
+    private var lastBusyWake: UInt64 = 0
 
     public init(index: Int = 0, coalescingNanoseconds: Int64 = 0) throws(Errno) {
         self.index = index
@@ -142,7 +146,14 @@ extension EventLoop {
         while !stopped.load(ordering: .acquiring) {
             let count = epoll.wait(into: events, timeoutMilliseconds: waitTimeout())
             if coalescing > 0 && count > 0 {
-                clock.sleep(nanoseconds: coalescing)
+                // Measured from the end of the last pause, so a steady load keeps pausing on every wake-up.
+                let now = clock.now().nanoseconds
+                if now &- lastBusyWake < UInt64(coalescing) {
+                    clock.sleep(nanoseconds: coalescing)
+                    lastBusyWake = clock.now().nanoseconds
+                } else {
+                    lastBusyWake = now
+                }
             }
             for i in 0..<count {
                 let event = events[i]
