@@ -32,7 +32,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Event loops (threads); 0 = one per core. Env: RELAIS_LOOPS")
     var loops: Int?
     @Option(name: .customLong("loop-coalesce-us"),
-            help: "Microseconds a busy event loop waits to gather ready sockets before the next batch (0 = off). Env: RELAIS_LOOP_COALESCE_US")
+            help: "Microseconds a busy event loop pauses to gather ready sockets before the next batch (default 500, 0 = off). Env: RELAIS_LOOP_COALESCE_US")
     var loopCoalesceUs: Int?
     @Option(name: .customLong("max-message-bytes"), help: "Largest WebSocket message (default 262144).")
     var maxMessageBytes: Int?
