@@ -1,13 +1,16 @@
 import RelaisCore
 
 extension ParsedRequest {
-    /// Fast path for the messages that make up almost all signalling traffic (`offer`, `answer`, `candidate`): one
-    /// pass over the bytes picks out `type`, `to`, `rid` and the payload's byte range, with no JSON tree and no
-    /// strings but the two ids. Anything unusual (escapes in those fields, another type, a missing or ill-typed
-    /// field, invalid JSON) returns nil and the caller uses the general parser, which also produces the errors.
-    /// `bytes` must be valid UTF-8 (a WebSocket text frame).
+    /// Fast path for the messages that make up almost all signalling traffic (`offer`, `answer`, `candidate`, and
+    /// `stats` every 2 s from every participant): one pass over the bytes picks out `type`, `to`/`peer`, `rid` and
+    /// the payload's byte range, with no JSON tree and no strings but the ids. For `stats` that matters most: the
+    /// general parser would build a tree of the whole report (a string per key, a `strtod` per number) only for
+    /// the quality decoder to read the same bytes again. Anything unusual (escapes in those fields, another type,
+    /// a missing or ill-typed field, invalid JSON) returns nil and the caller uses the general parser, which also
+    /// produces the errors. `bytes` must be valid UTF-8 (a WebSocket text frame).
     static func parseRelay(_ bytes: [UInt8]) -> ParsedRequest? {
         var type: Range<Int>?, to: Range<Int>?, rid: Range<Int>?, sdp: Range<Int>?, candidate: Range<Int>?
+        var peer: Range<Int>?, report: Range<Int>?
         var ridSeen = false
         let valid = bytes.withUnsafeBytes { raw in
             JSONParser.scanTopLevelObject(raw, maxDepth: 16) { key, value in
@@ -17,18 +20,30 @@ extension ParsedRequest {
                 case 3 where key.elementsEqual("rid".utf8): if !ridSeen { ridSeen = true; rid = value }
                 case 3 where key.elementsEqual("sdp".utf8): if sdp == nil { sdp = value }
                 case 4 where key.elementsEqual("type".utf8): if type == nil { type = value }
+                case 4 where key.elementsEqual("peer".utf8): if peer == nil { peer = value }
+                case 6 where key.elementsEqual("report".utf8): if report == nil { report = value }
                 case 9 where key.elementsEqual("candidate".utf8): if candidate == nil { candidate = value }
                 default: break
                 }
             }
         }
-        guard valid, let typeRange = type, let kind = relayKind(bytes, typeRange),
-              let toRange = to, let toID = plainString(bytes, toRange), Identifier.isValid(toID) else { return nil }
+        guard valid, let typeRange = type else { return nil }
         var ridValue: String?
         if let rid {
             guard let s = plainString(bytes, rid), s.utf8.count <= 128 else { return nil }
             ridValue = s
         }
+        if bytes[typeRange].elementsEqual(#""stats""#.utf8) {
+            guard let report else { return nil }
+            var peerID: String?
+            if let peer {
+                guard let id = plainString(bytes, peer), Identifier.isValid(id) else { return nil }
+                peerID = id
+            }
+            return ParsedRequest(type: "stats", rid: ridValue, request: .stats(report: Array(bytes[report]), peer: peerID))
+        }
+        guard let kind = relayKind(bytes, typeRange),
+              let toRange = to, let toID = plainString(bytes, toRange), Identifier.isValid(toID) else { return nil }
         let payload: Range<Int>
         switch kind {
         case .offer, .answer:

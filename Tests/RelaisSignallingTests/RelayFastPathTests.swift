@@ -10,6 +10,9 @@ struct RelayFastPathTests {
         #"{ "type" : "candidate", "to":"doc", "candidate":{"candidate":"candidate:1 1 udp 1 198.51.100.7 9 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":null} }"#,
         #"{"type":"candidate","to":"doc","candidate":null,"extra":[1,2,{"x":true}]}"#,
         #"{"to":"doc","candidate":{},"type":"candidate","type":"offer"}"#,
+        #"{"type":"stats","rid":"s1","report":{"v":1,"timestamp":1700000000000,"streams":[{"id":"a","kind":"audio","dir":"in","jitter":0.004}]}}"#,
+        #"{"report":[{"type":"inbound-rtp","kind":"audio"}],"peer":"pat-7","type":"stats"}"#,
+        #"{"type":"stats","report":"not an object: the quality decoder refuses it, not the parser"}"#,
     ])
     func fastPathAgreesWithTheGeneralParser(json: String) throws {
         let bytes = Array(json.utf8)
@@ -28,6 +31,10 @@ struct RelayFastPathTests {
         #"{"type":"ping","t":1}"#,                         // not a relay message
         #"{"type":"offer","to":"doc","sdp":"v=0","rid":7}"#,
         #"{"type":"offer","to":"doc","candidate":{"a":[1,2,}}"#,
+        #"{"type":"stats"}"#,                               // no report
+        #"{"type":"stats","peer":"p q","report":{}}"#,      // invalid peer id
+        #"{"type":"stats","peer":7,"report":{}}"#,          // peer of the wrong type
+        #"{"type":"stats","report":{"v":1,}}"#,             // invalid JSON inside the report
     ])
     func unusualInputsFallBackAndGetTheGeneralAnswer(json: String) {
         let bytes = Array(json.utf8)
