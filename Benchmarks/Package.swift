@@ -38,7 +38,7 @@ let package = Package(
         suite("QualityBenchmarks", relais: ["RelaisQuality"]),
         // RelaisWebSocket per-message work without sockets: 256 B frame decode/encode, 64 KiB masking and UTF-8
         // validation, 2 KiB permessage-deflate round trip; wall clock and allocations (docs/benchmarks.md).
-        suite("TransportBenchmarks", relais: ["RelaisCore", "RelaisWebSocket", "RelaisServer"]),
+        suite("TransportBenchmarks", relais: ["RelaisCore", "RelaisWebSocket"]),
         // Relay parse, room relay, token verification, join/stats message parse (user-space cost of signalling).
         suite("SignallingBenchmarks", relais: ["RelaisCore", "RelaisSignalling"]),
         // Memory-BIO TLS sessions: seal + open of one record (256 B, 16 KiB) and a whole in-memory handshake.

@@ -11,17 +11,19 @@ public enum RelaisBenchmarks {
     ///
     /// * `mallocCountTotal`: exact. Allocation counts do not depend on the machine's load, so any change (up or
     ///   down) fails the check until the thresholds are updated on purpose.
-    /// * `wallClock`: p90 may be up to 2.5× the checked-in p90 (relative 150 %). This VM is shared with other
-    ///   builds and runs (±30–50 % between runs, more under load), so only gross regressions (an accidental
-    ///   quadratic loop, a lost fast path) are caught; compare two baselines on one quiet machine for the rest.
-    ///   A relative tolerance of 100 % or more also never reports an "improvement" (that would need a negative
-    ///   time), so a fast machine does not fail the check either.
+    /// * `wallClock`: p90 may be up to 10× the checked-in p90 (relative 900 %); that is all `thresholds check`
+    ///   looks at (it compares p90 only). This VM is shared: with another benchmark and a build on the two cores,
+    ///   p90 of `compact-decode-scanner` (1000 reports, ~1 ms per sample, about one scheduler time slice) reached
+    ///   7× its checked-in value, so only order-of-magnitude regressions (an accidental quadratic loop, a lost
+    ///   fast path on a large input) can be caught this way. A relative tolerance of 100 % or more never reports
+    ///   an "improvement" (that would need a negative time), so a fast machine passes too. The p50 tolerance
+    ///   (±50 %) is for `baseline check` between two runs on one machine; `baseline compare` shows every percentile.
     /// * `throughput` is wall clock inverted, and `instructions` is not available on this VM (no perf counters):
     ///   neither is checked.
     public static var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
         [
             .mallocCountTotal: .init(absolute: [.p50: 0, .p90: 0]),
-            .wallClock: .init(relative: [.p50: 150, .p90: 150]),
+            .wallClock: .init(relative: [.p50: 50, .p90: 900]),
             .throughput: .none,
             .instructions: .none,
         ]
