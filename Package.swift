@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "RelaisQuality", targets: ["RelaisQuality"]),
         .library(name: "RelaisCore", targets: ["RelaisCore"]),
         .library(name: "RelaisSignalling", targets: ["RelaisSignalling"]),
+        // For Benchmarks/ (its own package): the TLS record path and the HTTP request parser.
+        .library(name: "RelaisTLS", targets: ["RelaisTLS"]),
+        .library(name: "RelaisHTTP", targets: ["RelaisHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

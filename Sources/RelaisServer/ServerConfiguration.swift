@@ -18,7 +18,7 @@ public struct ServerConfiguration: Sendable {
     /// Event loops (threads); default one per core.
     public var loops = 0
     /// How long a busy loop pauses to gather the next batch (`EventLoop.coalescing`). 500 µs halves the server CPU
-    /// per message at 20k relayed msg/s and under a saturating echo load (docs/benchmarks.md §10) for at most
+    /// per message at 20k relayed msg/s and under a saturating echo load (docs/benchmarks.md §11) for at most
     /// 0.5 ms more latency per hop, and only under load; 0 turns it off.
     public var loopCoalescingMicroseconds = 500
     /// Whether each loop binds its own `SO_REUSEPORT` listener (the kernel spreads connections).

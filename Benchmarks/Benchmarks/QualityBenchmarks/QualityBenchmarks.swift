@@ -16,6 +16,7 @@
 // The scanner is kept; JSONDecoder is only here for the comparison.
 import Benchmark
 import Foundation
+import RelaisBenchmarkSupport
 import RelaisQuality
 
 // MARK: - Inputs
@@ -124,32 +125,30 @@ func ingestLoop(_ benchmark: Benchmark, _ state: IngestState, _ reports: [[UInt8
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
+    Benchmark.defaultConfiguration = RelaisBenchmarks.configuration(
+        metrics: RelaisBenchmarks.metrics + [.instructions],
         // Warm-up counts samples, each 1000 reports: 5 warm the tables, buffers and the shard.
-        warmupIterations: 5,
-        // 1000 reports per sample for every benchmark: the harness itself mallocs 16 times per
-        // sample (see "Harness overhead"), which per-report samples would charge to the report.
-        scalingFactor: .kilo,
-        maxDuration: .seconds(3)
+        warmupIterations: 5
+        // 1000 reports per sample for every benchmark (the default): the harness itself mallocs 16 times
+        // per sample (see "Harness overhead"), which per-report samples would charge to the report.
     )
     _ = compactReports.count
     _ = browserReports.count
 
     // What the harness costs per sample with an empty body (unscaled): subtract it from any
     // benchmark measured one iteration per sample.
-    Benchmark("Harness overhead (empty body, per sample)",
+    Benchmark("harness-overhead-per-sample",
               configuration: .init(warmupIterations: 1000, scalingFactor: .one)) { benchmark in
         for i in benchmark.scaledIterations { blackHole(i) }
     }
 
     // Decode only: our scanner vs JSONDecoder, compact schema.
     let compactDecode = DecodeState()
-    Benchmark("Compact decode (RelaisQuality scanner)") { benchmark in
+    Benchmark("compact-decode-scanner") { benchmark in
         decodeLoop(benchmark, compactDecode, compactReports)
     }
 
-    Benchmark("Compact decode (Foundation JSONDecoder)") { benchmark in
+    Benchmark("compact-decode-JSONDecoder") { benchmark in
         let decoder = JSONDecoder()
         var i = 0
         for _ in benchmark.scaledIterations {
@@ -161,16 +160,16 @@ let benchmarks: @Sendable () -> Void = {
 
     // Decode + per-stream update (+ a window close every 2.5 reports), as the server calls it.
     let compactIngest = IngestState()
-    Benchmark("Compact ingest (decode + update)") { benchmark in
+    Benchmark("compact-ingest") { benchmark in
         ingestLoop(benchmark, compactIngest, compactReports, stepMs: 2000)
     }
 
     let browserDecode = DecodeState()
-    Benchmark("Browser decode (RelaisQuality scanner)") { benchmark in
+    Benchmark("browser-decode-scanner") { benchmark in
         decodeLoop(benchmark, browserDecode, browserReports)
     }
 
-    Benchmark("Browser decode (Foundation JSONDecoder)") { benchmark in
+    Benchmark("browser-decode-JSONDecoder") { benchmark in
         let decoder = JSONDecoder()
         var i = 0
         for _ in benchmark.scaledIterations {
@@ -181,7 +180,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let browserIngest = IngestState()
-    Benchmark("Browser ingest (decode + update)") { benchmark in
+    Benchmark("browser-ingest") { benchmark in
         ingestLoop(benchmark, browserIngest, browserReports, stepMs: 1000)
     }
 }

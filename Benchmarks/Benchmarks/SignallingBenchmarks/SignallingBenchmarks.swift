@@ -5,9 +5,14 @@
 //   parse relay (general)  the same bytes through the JSON-tree parser
 //   room relay             Room.handle for that message: validation, seq, replay entry, re-encoding with `from`
 //   token verify           an HS256 join token: base64url, JSON, HMAC-SHA256, claims
+//   parse join             the first message of every connection (`join` with that token), general parser
+//   parse stats            a `stats` message carrying a 521-byte compact report, tree-free path like relayed
+//                          messages (the report's bytes are copied out for RelaisQuality, not decoded here:
+//                          QualityBenchmarks does that); through the general parser it was 16 µs, 101 mallocs
 //
 // Run: cd Benchmarks && swift package --scratch-path .build benchmark --target SignallingBenchmarks
 import Benchmark
+import RelaisBenchmarkSupport
 import RelaisCore
 import RelaisSignalling
 
@@ -17,23 +22,37 @@ let candidate256: [UInt8] = {
     return Array(text.utf8)
 }()
 
-let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal],
-        warmupIterations: 10,
-        scalingFactor: .kilo,
-        maxDuration: .seconds(3)
-    )
+let tokenSecret = "bench-secret"
+let tokenNow: Int64 = 1_800_000_000
+/// A patient's join token as the application back end mints it.
+let joinToken = TokenMinter(secret: tokenSecret).mint(
+    TokenClaims(subject: "pat-1", room: "visit-9", role: .patient, name: "Ada", expiresAt: tokenNow + 600), issuedAt: tokenNow)
 
-    Benchmark("Parse relay message (fast path)") { benchmark in
+let joinMessage = Array(#"{"type":"join","rid":"r-1","token":"\#(joinToken)"}"#.utf8)
+let statsMessage = Array(#"{"type":"stats","rid":"r-42","peer":"doc-1","report":\#(RelaisBenchmarks.compactReport)}"#.utf8)
+
+/// Parses `message` as a WebSocket text frame (`join` takes the general parser, `stats` the tree-free path).
+func parseLoop(_ benchmark: Benchmark, _ message: [UInt8], expecting type: String) {
+    for _ in benchmark.scaledIterations {
+        guard case .success(let request) = ParsedRequest.parse(message, validatedUTF8: true), request.type == type else {
+            fatalError("\(type) message not parsed")
+        }
+        blackHole(request)
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = RelaisBenchmarks.configuration(warmupIterations: 10)
+
+    Benchmark("parse-candidate-256B-fast-path") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(ParsedRequest.parse(candidate256, validatedUTF8: true)) }
     }
 
-    Benchmark("Parse relay message (general parser)") { benchmark in
+    Benchmark("parse-candidate-256B-general") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(ParsedRequest.parse(candidate256, validatedUTF8: false)) }
     }
 
-    Benchmark("Room relay of one candidate") { benchmark in
+    Benchmark("room-relay-candidate") { benchmark in
         var configuration = SignallingConfiguration()
         configuration.consentRequiredByDefault = false
         let room = Room(id: "bench", configuration: configuration, nowMs: 1_000)
@@ -47,11 +66,16 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(room.handle(.request(guest, request), nowMs: 2_000)) }
     }
 
-    Benchmark("Verify HS256 join token") { benchmark in
-        let now: Int64 = 1_800_000_000
-        let token = TokenMinter(secret: "bench-secret").mint(
-            TokenClaims(subject: "pat-1", room: "visit-9", role: .patient, name: "Ada", expiresAt: now + 600), issuedAt: now)
-        let verifier = TokenVerifier(keys: TokenKeys(defaultSecret: "bench-secret"))
-        for _ in benchmark.scaledIterations { blackHole(verifier.verify(token, nowSeconds: now)) }
+    Benchmark("token-verify-hs256") { benchmark in
+        let verifier = TokenVerifier(keys: TokenKeys(defaultSecret: tokenSecret))
+        for _ in benchmark.scaledIterations { blackHole(verifier.verify(joinToken, nowSeconds: tokenNow)) }
+    }
+
+    Benchmark("parse-join") { benchmark in
+        parseLoop(benchmark, joinMessage, expecting: "join")
+    }
+
+    Benchmark("parse-stats-521B-report") { benchmark in
+        parseLoop(benchmark, statsMessage, expecting: "stats")
     }
 }

@@ -10,6 +10,7 @@
 // Run: cd Benchmarks && swift package --scratch-path .build benchmark --target TransportBenchmarks
 // Results (p50 per operation, mallocs per operation) and the machine they came from: docs/benchmarks.md.
 import Benchmark
+import RelaisBenchmarkSupport
 import RelaisCore
 import RelaisWebSocket
 
@@ -65,20 +66,14 @@ let json2K: [[UInt8]] = (0..<64).map { i in
 // MARK: - Benchmarks
 
 let benchmarks: @Sendable () -> Void = {
-    // `.instructions` is not available on this VM (no perf counters); wall clock and allocations are.
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal],
-        warmupIterations: 1000,
-        scalingFactor: .kilo,
-        maxDuration: .seconds(3)
-    )
+    Benchmark.defaultConfiguration = RelaisBenchmarks.configuration(warmupIterations: 1000)
     // Operations of a microsecond or more are timed one by one (more samples within maxDuration).
     let perOperation = Benchmark.Configuration(scalingFactor: .one)
     _ = (text256.count, maskedFrame256.count, ascii64K.count, multibyte64K.count, json2K.count)
 
     // One masked 256-byte text message from the socket to a `.text` event: the bytes are appended to the
     // connection's input buffer as the driver does after a read, then decoded.
-    Benchmark("Decode 256 B masked text (server: parse + unmask + UTF-8)") { benchmark in
+    Benchmark("ws-decode-256B-masked-text") { benchmark in
         var connection = WebSocketConnection(role: .server)
         var input = ByteBuffer(capacity: 4096)
         var output: [UInt8] = []
@@ -93,7 +88,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // One 256-byte text message framed by the server into its output buffer (reused, as the driver's is once
     // the previous write has been flushed).
-    Benchmark("Encode 256 B text (server)") { benchmark in
+    Benchmark("ws-encode-256B-text") { benchmark in
         var connection = WebSocketConnection(role: .server)
         var output: [UInt8] = []
         output.reserveCapacity(4096)
@@ -104,7 +99,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Mask 64 KiB", configuration: perOperation) { benchmark in
+    Benchmark("ws-mask-64KiB", configuration: perOperation) { benchmark in
         var buffer = ascii64K
         for _ in benchmark.scaledIterations {
             buffer.withUnsafeMutableBytes { WebSocketMask.apply(key: (0x37, 0xFA, 0x21, 0x3D), to: $0, offset: 0) }
@@ -112,13 +107,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("UTF-8 validate 64 KiB ASCII", configuration: perOperation) { benchmark in
+    Benchmark("utf8-validate-64KiB-ascii", configuration: perOperation) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(ascii64K.withUnsafeBytes { UTF8Validator.isValid($0) })
         }
     }
 
-    Benchmark("UTF-8 validate 64 KiB multi-byte", configuration: perOperation) { benchmark in
+    Benchmark("utf8-validate-64KiB-multibyte", configuration: perOperation) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(multibyte64K.withUnsafeBytes { UTF8Validator.isValid($0) })
         }
@@ -126,7 +121,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // permessage-deflate with context takeover (the default agreement): one compressor and one decompressor
     // that keep their window across messages.
-    Benchmark("Deflate + inflate 2 KiB JSON (context takeover, zlib streams)", configuration: perOperation) { benchmark in
+    Benchmark("deflate-inflate-2KiB-json-zlib-streams", configuration: perOperation) { benchmark in
         var deflater = DeflateStream(windowBits: 15)
         var inflater = InflateStream()
         var compressed: [UInt8] = []
@@ -146,7 +141,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The same round trip through the state machines: client `sendText` (compress + frame + mask) then server
     // `nextEvent` (parse + unmask + inflate + UTF-8), both with context takeover.
-    Benchmark("Deflate + inflate 2 KiB JSON (context takeover, client -> server connection)", configuration: perOperation) { benchmark in
+    Benchmark("deflate-inflate-2KiB-json-connection", configuration: perOperation) { benchmark in
         let agreed = PerMessageDeflateConfiguration()
         var client = WebSocketConnection(role: .client, deflate: agreed)
         var server = WebSocketConnection(role: .server, deflate: agreed)
