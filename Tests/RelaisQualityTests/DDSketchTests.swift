@@ -66,12 +66,12 @@ struct DDSketchTests {
         // Log-uniform over the indexable range, then values on and next to bucket boundaries.
         for _ in 0..<200_000 {
             let v = exp(Double.random(in: log(1.1e-9)..<log(1e12), using: &g))
-            if sketch.index(of: v, inverseLogGamma: inverse) != exact(v) { mismatches += 1 }
+            if sketch.bucketIndex(of: v, inverseLogGamma: inverse) != exact(v) { mismatches += 1 }
         }
         for i in -1_000...1_500 {
             let b = pow(gamma, Double(i))
             for v in [b, b.nextUp, b.nextDown, b * (1 + 1e-12), b * (1 - 1e-12)] where v > DDSketch.minIndexableValue {
-                if sketch.index(of: v, inverseLogGamma: inverse) != exact(v) { mismatches += 1 }
+                if sketch.bucketIndex(of: v, inverseLogGamma: inverse) != exact(v) { mismatches += 1 }
             }
         }
         #expect(mismatches == 0)

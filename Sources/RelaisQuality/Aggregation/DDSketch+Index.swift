@@ -18,7 +18,7 @@ extension DDSketch {
     /// is not within `margin` of an integer both round up to the same bucket. Within the margin
     /// (a value on a bucket boundary, about one in 10⁸) the libm formula decides.
     @inline(__always)
-    func index(of v: Double, inverseLogGamma: Double) -> Int {
+    func bucketIndex(of v: Double, inverseLogGamma: Double) -> Int {
         let x = TableLog.ln(v) * inverseLogGamma
         // Both errors are ~1e-15 relative to |x| (plus ~1e-16 absolute): a wide safety factor.
         let margin = 1e-9 + abs(x) * 1e-12

@@ -59,7 +59,7 @@ public struct DDSketch: Sendable, Equatable {
             zeroCount += UInt64(n)
             return
         }
-        addToBucket(index(of: v, inverseLogGamma: inverseLogGamma), n)
+        addToBucket(bucketIndex(of: v, inverseLogGamma: inverseLogGamma), n)
     }
 
     private func value(ofBucket i: Int) -> Double { 2 * pow(gamma, Double(i)) / (gamma + 1) }
