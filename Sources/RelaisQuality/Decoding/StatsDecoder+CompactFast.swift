@@ -29,9 +29,7 @@ extension StatsDecoder {
             while true {
                 guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
                 s.pos &+= 1
-                guard let code = Self.matchKey(&s, keys.top, keys.topCount, &next, &shape, position: entries) else {
-                    return false
-                }
+                guard let code = Self.matchKey(&s, keys.top, keys.topCount, &next) else { return false }
                 entries &+= 1
                 switch code {
                 case CompactKeys.streams:
@@ -78,7 +76,7 @@ extension StatsDecoder {
         return true
     }
 
-    private mutating func decodeStreamsFast(_ s: inout JSONScanner, _ keys: CompactKeys, _ entries: inout Int,
+    private func decodeStreamsFast(_ s: inout JSONScanner, _ keys: CompactKeys, _ entries: inout Int,
                                    into report: inout StatsReport) throws(StatsDecodeError) -> Bool
     {
         let base = s.base
@@ -102,8 +100,7 @@ extension StatsDecoder {
             while true {
                 guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
                 s.pos &+= 1
-                guard let code = Self.matchKey(&s, keys.stream, keys.streamCount, &next, &shape, position: entries)
-                else { return false }
+                guard let code = Self.matchKey(&s, keys.stream, keys.streamCount, &next) else { return false }
                 entries &+= 1
                 if code < 32 {
                     // The common case inline; signs, exponents and long numbers out of line.

@@ -34,8 +34,6 @@ public struct StatsDecoder {
     /// Whether minified compact reports try ``decodeCompactFast(_:count:into:)`` first. Only
     /// tests turn it off, to compare the fast path with the general scanner.
     var compactFastPath = true
-    /// Where each member name was found in the last compact report (a search hint).
-    var shape = CompactShape()
 
     public init(limits: Limits = Limits()) {
         var l = limits
