@@ -92,98 +92,111 @@ extension StatsDecoder {
             }
             s.pos &+= 1
             entries &+= 1  // the array element
-            var stream = StreamStats()
-            var kind: MediaKind?
-            var direction: StreamDirection?
-            var hasId = false
-            var next = 0
-            while true {
-                guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
-                s.pos &+= 1
-                guard let code = Self.matchKey(&s, keys.stream, keys.streamCount, &next) else { return false }
-                entries &+= 1
-                if code < 32 {
-                    // The common case inline; signs, exponents and long numbers out of line.
-                    let v: Double
-                    if let (f, end) = Self.fastDecimal(base, count, s.pos) {
-                        v = f
-                        s.pos = end
-                    } else {
-                        guard let g = try Self.number(&s, code) else { return false }
-                        v = g
-                    }
-                    stream.values[code] = v
-                    stream.present |= 1 &<< UInt64(code)
-                } else if code == CompactKeys.fec {
-                    if s.matchTrue() {
-                        stream.fec = true
-                    } else if s.matchFalse() {
-                        stream.fec = false
-                    } else {
-                        return false
-                    }
-                } else {
-                    guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
-                    let token: JSONString
-                    if let t = Self.shortString(&s) { token = t } else { token = try s.readString() }
-                    let n = token.count
-                    switch code {
-                    case CompactKeys.id:
-                        stream.idHash = s.fullHash(token)
-                        hasId = true
-                    case CompactKeys.kind:
-                        if n == 5, token.head == keys.audio {
-                            kind = .audio
-                        } else if n == 5, token.head == keys.video {
-                            kind = .video
-                        } else {
-                            switch StatsWordTable.shared.lookup(token, in: s) {
-                            case .audio: kind = .audio
-                            case .video: kind = .video
-                            default: break
-                            }
-                        }
-                    case CompactKeys.dir:
-                        if n == 2, token.head == keys.inWord {
-                            direction = .inbound
-                        } else if n == 3, token.head == keys.out {
-                            direction = .outbound
-                        } else {
-                            switch StatsWordTable.shared.lookup(token, in: s) {
-                            case .inShort, .inLong: direction = .inbound
-                            case .outShort, .outLong: direction = .outbound
-                            default: break
-                            }
-                        }
-                    default:  // codec
-                        if n == 4, token.head == keys.opus {
-                            stream.codec = .opus
-                        } else if n == 3, token.head == keys.vp8 {
-                            stream.codec = .vp8
-                        } else {
-                            stream.codec = StatsWordTable.shared.lookup(token, in: s)?.codec ?? .unknown
-                        }
-                    }
-                }
-                guard s.pos < count else { return false }
-                let b = base[s.pos]
-                s.pos &+= 1
-                if b == UInt8(ascii: "}") { break }
-                guard b == UInt8(ascii: ",") else { return false }
-            }
-            guard let kind, let direction else { return false }
-            stream.kind = kind
-            stream.direction = direction
-            if !hasId { stream.idHash = UInt64(kind.rawValue) << 8 | UInt64(direction.rawValue) }
-            stream.codecIdentity = UInt64(stream.codec.rawValue)
+            // Decoded in place, in the report's storage: a local `StreamStats` appended at the end
+            // was zeroed, then copied twice (288 bytes each) on the way into the array.
             guard report.streams.count < limits.maxStreams else { return false }
-            for i in report.streams.indices where report.streams[i].idHash == stream.idHash { return false }
-            report.streams.append(stream)
+            report.streams.append(StreamStats())
+            let k = report.streams.count &- 1
+            guard try decodeStreamFast(&s, keys, &entries, into: &report.streams[k]) else { return false }
+            for i in 0..<k where report.streams[i].idHash == report.streams[k].idHash { return false }
             guard s.pos < count else { return false }
             let b = base[s.pos]
             s.pos &+= 1
             if b == UInt8(ascii: "]") { return true }
             guard b == UInt8(ascii: ",") else { return false }
         }
+    }
+
+    /// The members of one stream object whose `{` was consumed, up to and including its `}`.
+    @inline(__always)
+    private func decodeStreamFast(_ s: inout JSONScanner, _ keys: CompactKeys, _ entries: inout Int,
+                                  into stream: inout StreamStats) throws(StatsDecodeError) -> Bool
+    {
+        let base = s.base
+        let count = s.count
+        var kind: MediaKind?
+        var direction: StreamDirection?
+        var hasId = false
+        var next = 0
+        while true {
+            guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
+            s.pos &+= 1
+            guard let code = Self.matchKey(&s, keys.stream, keys.streamCount, &next) else { return false }
+            entries &+= 1
+            if code < 32 {
+                // The common case inline; signs, exponents and long numbers out of line.
+                let v: Double
+                if let (f, end) = Self.fastDecimal(base, count, s.pos) {
+                    v = f
+                    s.pos = end
+                } else {
+                    guard let g = try Self.number(&s, code) else { return false }
+                    v = g
+                }
+                stream.values[code] = v
+                stream.present |= 1 &<< UInt64(code)
+            } else if code == CompactKeys.fec {
+                if s.matchTrue() {
+                    stream.fec = true
+                } else if s.matchFalse() {
+                    stream.fec = false
+                } else {
+                    return false
+                }
+            } else {
+                guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
+                let token: JSONString
+                if let t = Self.shortString(&s) { token = t } else { token = try s.readString() }
+                let n = token.count
+                switch code {
+                case CompactKeys.id:
+                    stream.idHash = s.fullHash(token)
+                    hasId = true
+                case CompactKeys.kind:
+                    if n == 5, token.head == keys.audio {
+                        kind = .audio
+                    } else if n == 5, token.head == keys.video {
+                        kind = .video
+                    } else {
+                        switch StatsWordTable.shared.lookup(token, in: s) {
+                        case .audio: kind = .audio
+                        case .video: kind = .video
+                        default: break
+                        }
+                    }
+                case CompactKeys.dir:
+                    if n == 2, token.head == keys.inWord {
+                        direction = .inbound
+                    } else if n == 3, token.head == keys.out {
+                        direction = .outbound
+                    } else {
+                        switch StatsWordTable.shared.lookup(token, in: s) {
+                        case .inShort, .inLong: direction = .inbound
+                        case .outShort, .outLong: direction = .outbound
+                        default: break
+                        }
+                    }
+                default:  // codec
+                    if n == 4, token.head == keys.opus {
+                        stream.codec = .opus
+                    } else if n == 3, token.head == keys.vp8 {
+                        stream.codec = .vp8
+                    } else {
+                        stream.codec = StatsWordTable.shared.lookup(token, in: s)?.codec ?? .unknown
+                    }
+                }
+            }
+            guard s.pos < count else { return false }
+            let b = base[s.pos]
+            s.pos &+= 1
+            if b == UInt8(ascii: "}") { break }
+            guard b == UInt8(ascii: ",") else { return false }
+        }
+        guard let kind, let direction else { return false }
+        stream.kind = kind
+        stream.direction = direction
+        if !hasId { stream.idHash = UInt64(kind.rawValue) << 8 | UInt64(direction.rawValue) }
+        stream.codecIdentity = UInt64(stream.codec.rawValue)
+        return true
     }
 }
