@@ -43,7 +43,13 @@ extension StatsDecoder {
                     default: break
                     }
                 default:
-                    guard let v = try Self.number(&s, code) else { return false }
+                    let v: Double
+                    if let (f, end) = Self.fastDecimal(base, count, s.pos) {
+                        (v, s.pos) = (f, end)
+                    } else {
+                        guard let g = try Self.number(&s, code) else { return false }
+                        v = g
+                    }
                     switch code {
                     case StatsMetric.version.rawValue: version = v
                     case StatsMetric.timestamp.rawValue: timestamp = v
