@@ -9,8 +9,7 @@ import Darwin
 #endif
 
 /// DDSketch (Masson, Rim, Lee, VLDB 2019; DataDog sketches-java `LogarithmicMapping`):
-/// value x > 0 goes to bucket ⌈log_γ x⌉ (computed without `log` in the common case, see
-/// DDSketch+Index.swift) with γ = (1+α)/(1−α), and a bucket is read back as
+/// value x > 0 goes to bucket ⌈log_γ x⌉ with γ = (1+α)/(1−α), and a bucket is read back as
 /// 2γ^i/(γ+1). Every quantile estimate is then within a **relative error α** of the exact
 /// quantile (the value of rank ⌊q·(n−1)⌋), whatever the distribution, and two sketches with the
 /// same α merge exactly by adding bucket counts: shards and visits merge without losing accuracy.
@@ -59,8 +58,11 @@ public struct DDSketch: Sendable, Equatable {
             zeroCount += UInt64(n)
             return
         }
-        addToBucket(bucketIndex(of: v, inverseLogGamma: inverseLogGamma), n)
+        addToBucket(index(of: v), n)
     }
+
+    @inline(__always)
+    private func index(of v: Double) -> Int { Int((log(v) * inverseLogGamma).rounded(.up)) }
 
     private func value(ofBucket i: Int) -> Double { 2 * pow(gamma, Double(i)) / (gamma + 1) }
 
