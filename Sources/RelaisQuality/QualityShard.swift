@@ -26,21 +26,23 @@ public final class QualityShard {
         public var quality: ParticipantQuality
     }
 
-    private var decoder: StatsDecoder
-    private var report = StatsReport()
-    private var visits: [String: VisitState] = [:]
-    private var fleet = QualitySketches()
+    // Stored properties are `@exclusivity(unchecked)`: one thread, accesses never overlap (see
+    // ``ParticipantState`` for why it matters and the rule to keep).
+    @exclusivity(unchecked) private var decoder: StatsDecoder
+    @exclusivity(unchecked) private var report = StatsReport()
+    @exclusivity(unchecked) private var visits: [String: VisitState] = [:]
+    @exclusivity(unchecked) private var fleet = QualitySketches()
     /// The last (visit, participant) that reported, and the last peer's hash: a participant
     /// sends report after report, so comparing two short strings replaces two `String`-keyed
     /// dictionary lookups (SipHash) and the FNV hash of the peer. Cleared on removal.
     /// Kept as separate fields, not an optional tuple: `if let` on the tuple copied it, four
     /// retains and four releases per report.
-    private var recentVisit = ""
-    private var recentParticipant = ""
-    private var recentVisitState: VisitState?
-    private var recentState: ParticipantState?
-    private var recentPeer = ""
-    private var recentPeerHash: UInt64?
+    @exclusivity(unchecked) private var recentVisit = ""
+    @exclusivity(unchecked) private var recentParticipant = ""
+    @exclusivity(unchecked) private var recentVisitState: VisitState?
+    @exclusivity(unchecked) private var recentState: ParticipantState?
+    @exclusivity(unchecked) private var recentPeer = ""
+    @exclusivity(unchecked) private var recentPeerHash: UInt64?
 
     public init(limits: StatsDecoder.Limits = StatsDecoder.Limits()) {
         decoder = StatsDecoder(limits: limits)

@@ -23,8 +23,8 @@ struct CompactFastPathTests {
         // 1–9 digit integers around the 8-byte integer fast path, a 0, and `}` right after a number.
         #"{"timestamp":1,"streams":[{"kind":"audio","dir":"in","packetsReceived":0,"packetsLost":7,"bytesReceived":1234567,"framesDecoded":12345678,"framesDropped":123456789}]}"#,
         // Decimals at the limits of the 8-digit folding: 16 + 3 digits, 7 fraction digits, fraction
-        // zeros, 17 integer digits and 8 fraction digits (those two through the scanner).
-        #"{"timestamp":1234567890123456.123,"streams":[{"kind":"audio","dir":"in","jitter":0.0000001,"jitterBufferDelay":12345678.1234567,"bytesReceived":12345678901234567,"totalRoundTripTime":0.12345678,"roundTripTime":0.0,"framesPerSecond":29.970029970029970}]}"#,
+        // zeros, 17 integer digits (through the scanner) and 8 and 15 fraction digits.
+        #"{"timestamp":1234567890123456.123,"streams":[{"kind":"audio","dir":"in","jitter":0.0000001,"jitterBufferDelay":12345678.1234567,"bytesReceived":12345678901234567,"totalRoundTripTime":0.12345678,"roundTripTime":0.0,"framesPerSecond":29.970029970029970,"concealedSamples":1843.1999999999998}]}"#,
         // Every other metric is still a metric; state as well as iceState; fec false.
         #"{"timestamp":1,"state":"closed","packetsSent":4,"streams":[{"kind":"video","dir":"in","fec":false,"width":640,"height":480,"v":3,"currentRoundTripTime":0.2}]}"#,
         // An escape inside a value (validated, hashed raw, as the general path does).
@@ -112,6 +112,32 @@ struct CompactFastPathTests {
             decoder.decodeCompactFast(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count,
                                       into: &report)
         }
+    }
+
+    @Test("decimals of every integer and fraction length, mid-report and last, decode as the general path does")
+    func decimalLengths() {
+        var g = SeededGenerator(state: 3)
+        func digits(_ n: Int, leadingZero: Bool = false) -> String {
+            String((0..<n).map { k in
+                Character(String(k == 0 && !leadingZero ? Int.random(in: 1...9, using: &g) : Int.random(in: 0...9, using: &g)))
+            })
+        }
+        var fastTaken = 0
+        for whole in 0...18 {
+            for fraction in 0...18 {
+                for zeros in [0, 3, 9] where fraction > 0 || zeros == 0 {
+                    let head = whole == 0 ? "0" : digits(whole)
+                    let tail = fraction == 0 ? "" : "." + String(repeating: "0", count: zeros) + digits(fraction, leadingZero: true)
+                    let number = head + tail
+                    // Mid-report, and as the report's last value (only `}]}` after it).
+                    let text = #"{"v":1,"timestamp":1,"streams":[{"kind":"audio","dir":"in","jitterBufferDelay":"#
+                        + number + #","packetsReceived":1,"jitter":"# + number + "}]}"
+                    compare(Array(text.utf8))
+                    if fastPathTakes(text) { fastTaken += 1 }
+                }
+            }
+        }
+        #expect(fastTaken > 100)
     }
 
     @Test("conforming and reordered compact reports take the fast path and decode as the general path does",

@@ -30,8 +30,8 @@ extension ParticipantState {
         var rtt: Double?
         var jitter: Double?
         var loss: Double?
-        // Moved out of the class for the loop: one exclusivity check instead of several per stream
-        // (see `apply`).
+        // Moved out of the class for the loop: one property access instead of several per stream,
+        // and no access to `self.streams` overlaps the loop's (see `apply`).
         var streams = self.streams
         self.streams = []
         defer { self.streams = streams }

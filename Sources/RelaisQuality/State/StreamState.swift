@@ -70,8 +70,7 @@ struct StreamState {
         {
             return rebaseline(s, as: .counterReset)
         }
-        // The baseline is read in place (disjoint from the window and maxSeenFps written).
-        Self.accumulate(&window, &maxSeenFps, s, baseline, elapsedMs: t1 - t0, fallbackRttSeconds: fallbackRttSeconds)
+        accumulate(s, elapsedMs: t1 - t0, fallbackRttSeconds: fallbackRttSeconds)
         baseline = s
         return .delta
     }
@@ -94,31 +93,32 @@ struct StreamState {
         return a - b
     }
 
+    /// Adds the deltas from the baseline to `s` to the window. A method on `self` (not a static
+    /// taking the window, `maxSeenFps` and the baseline as arguments): passed as an argument next
+    /// to `inout` parts of the same struct, the 270-byte baseline was copied (memcpy) per report.
     @inline(__always)
-    private static func accumulate(_ window: inout StreamWindow, _ maxSeenFps: inout Double, _ s: StreamStats,
-                                   _ last: StreamStats, elapsedMs: Double, fallbackRttSeconds: Double?)
-    {
+    private mutating func accumulate(_ s: StreamStats, elapsedMs: Double, fallbackRttSeconds: Double?) {
         window.deltas += 1
         window.elapsedMs += elapsedMs
-        if let p = s.packets, let p0 = last.packets { window.packets += p - p0 }
-        if let b = s.bytes, let b0 = last.bytes { window.bytes += b - b0 }
-        if let l = delta(.packetsLost, s, last) { window.lost += max(0, l) }
-        if let d = delta(.jitterBufferDelay, s, last), let n = delta(.jitterBufferEmittedCount, s, last), n > 0 {
+        if let p = s.packets, let p0 = baseline.packets { window.packets += p - p0 }
+        if let b = s.bytes, let b0 = baseline.bytes { window.bytes += b - b0 }
+        if let l = Self.delta(.packetsLost, s, baseline) { window.lost += max(0, l) }
+        if let d = Self.delta(.jitterBufferDelay, s, baseline), let n = Self.delta(.jitterBufferEmittedCount, s, baseline), n > 0 {
             window.jitterBufferDelay += max(0, d)
             window.jitterBufferEmitted += n
         }
-        if let f = delta(.framesDecoded, s, last) {
+        if let f = Self.delta(.framesDecoded, s, baseline) {
             window.framesDecoded += f
             window.hasFramesDecoded = true
         }
-        if let z = delta(.totalFreezesDuration, s, last) { window.freezeSeconds += z }
+        if let z = Self.delta(.totalFreezesDuration, s, baseline) { window.freezeSeconds += z }
         if let j = s[.jitter] {
             window.jitterSum += j
             window.jitterSamples += 1
         }
         // RTT: interval average over RTCP measurements since the baseline (observer-js advice),
         // else the latest RTCP value, else the report-level fallback (ICE or the other direction).
-        if let dt = delta(.totalRoundTripTime, s, last), let dn = delta(.roundTripTimeMeasurements, s, last),
+        if let dt = Self.delta(.totalRoundTripTime, s, baseline), let dn = Self.delta(.roundTripTimeMeasurements, s, baseline),
             dn > 0, dt >= 0
         {
             window.rttSum += dt / dn

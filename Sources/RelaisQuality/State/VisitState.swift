@@ -1,17 +1,18 @@
 // RelaisQuality: one visit's participants, time series and summary.
 
 /// One visit on one shard: its participants, the point being built for the current window,
-/// the time series and the summary.
+/// the time series and the summary. Mutable properties are `@exclusivity(unchecked)` for the
+/// reason and under the rule given on ``ParticipantState`` (one thread, no overlapping access).
 final class VisitState {
     let id: String
-    var participants: [String: ParticipantState] = [:]
+    @exclusivity(unchecked) var participants: [String: ParticipantState] = [:]
     /// Expected video size/fps per (sender, receiver), from the sender's outbound report.
-    var expectations: [UInt64: StreamState.VideoExpectation] = [:]
-    var series: [QualityPoint] = []
-    var summary = VisitSummary()
+    @exclusivity(unchecked) var expectations: [UInt64: StreamState.VideoExpectation] = [:]
+    @exclusivity(unchecked) var series: [QualityPoint] = []
+    @exclusivity(unchecked) var summary = VisitSummary()
     /// Window whose point is being accumulated.
-    var pointWindow: Int64
-    private var point = PointAccumulator()
+    @exclusivity(unchecked) var pointWindow: Int64
+    @exclusivity(unchecked) private var point = PointAccumulator()
 
     /// Series length cap: 24 h of 5 s windows. Older points are dropped (the store keeps them).
     static let maxPoints = 17_280
