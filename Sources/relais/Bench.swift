@@ -29,6 +29,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Measured seconds.") var duration = 10.0
     @Option(help: "Warm-up seconds (not measured).") var warmup = 1.0
     @Option(help: "Client event loops.") var loops = 1
+    @Option(name: .customLong("loop-coalesce-us"),
+            help: "Client loops: pause this long when busy to batch wake-ups, as the server does (default 0: every event handled at once).")
+    var loopCoalesceUs = 0
     @Option(help: "Relay pairs (rooms).") var pairs = 100
     @Option(help: "Relay: total messages per second (0 = as fast as possible).") var rate = 0.0
     @Option(help: "Stats: seconds between reports of one participant.") var interval = 2.0
@@ -44,7 +47,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let address = try SocketAddress(host: host, port: port)
-        let group = try EventLoopGroup(count: max(1, loops))
+        let group = try EventLoopGroup(count: max(1, loops), coalescingNanoseconds: Int64(max(0, loopCoalesceUs)) * 1000)
         group.start()
         defer { group.stopAndJoin() }
         let context = tls ? try TLSContext.client(verifyPeer: caPath != nil, trustedCAPath: caPath) : nil
