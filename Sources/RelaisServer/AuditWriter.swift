@@ -86,23 +86,34 @@ public final class AuditWriter: Sendable {
         }
     }
 
-    /// Reads the last line of an existing log to continue its chain.
+    /// Reads the last line of an existing log to continue its chain. Only the file's tail is read (a window that
+    /// doubles until it holds a whole line): the log is append-only and grows for years, and start-up must not
+    /// grow with it (reading all of an 80 MB log line by line kept a debug server busy for seconds).
     private static func resumeChain(path: String) -> AuditChain {
-        guard let file = fopen(path, "r") else { return AuditChain() }
-        defer { fclose(file) }
-        var last: [UInt8] = []
-        var buffer = [CChar](repeating: 0, count: 4096)
-        var current: [UInt8] = []
-        while fgets(&buffer, Int32(buffer.count), file) != nil {
-            let chunk = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-            current += chunk
-            if chunk.last == 0x0A {
-                if current.count > 1 { last = current }
-                current = []
-            }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return AuditChain() }
+        defer { _ = Glibc.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return AuditChain() }
+        let size = Int(info.st_size)
+        var window = 64 * 1024
+        while size > 0 {
+            let length = min(window, size)
+            var bytes = [UInt8](repeating: 0, count: length)
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(size - length)) }
+            guard n == length else { return AuditChain() }
+            var end = length
+            while end > 0 && bytes[end - 1] == 0x0A { end -= 1 }  // the final newline, and blank lines
+            if end == 0 && length == size { break }
+            if let newline = bytes[..<end].lastIndex(of: 0x0A) { return chain(from: bytes[(newline + 1)..<end]) }
+            if length == size { return chain(from: bytes[..<end]) }  // the whole file is one line
+            window *= 2
         }
-        if current.count > 1 { last = current }
-        guard let object = try? RelaisCoreJSON.parseObject(last.filter { $0 != 0x0A }),
+        return AuditChain()
+    }
+
+    private static func chain(from line: ArraySlice<UInt8>) -> AuditChain {
+        guard let object = try? RelaisCoreJSON.parseObject(Array(line)),
               let hash = object["hash"]?.stringValue, let seq = object["seq"]?.int64Value else { return AuditChain() }
         return AuditChain(lastHash: hash, sequence: Int(seq))
     }

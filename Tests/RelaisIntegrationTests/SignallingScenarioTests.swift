@@ -218,4 +218,24 @@ import Testing
         #expect(cli.status == 0)
         #expect(cli.stdout.hasPrefix("ok:"))
     }
+
+    /// A restarted server continues the chain from the log's last line, read from the file's tail only; a log
+    /// longer than the first tail window (64 KiB) exercises the window search.
+    @Test(arguments: [3, 1_500]) func aRestartedWriterContinuesTheChain(eventsBefore: Int) throws {
+        let path = NSTemporaryDirectory() + "relais-audit-chain-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (run, count) in [(0, eventsBefore), (1, 2)] {
+            let writer = try AuditWriter(path: path)
+            for i in 0..<count {
+                writer.append(AuditEvent(kind: .join, room: "room-\(run)", participant: "p-\(i)", role: "patient", timeMs: Int64(i)))
+            }
+            writer.close()
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
+        #expect(lines.count == eventsBefore + 2)
+        guard case .valid(let entries, _) = AuditChain.verify(lines: lines) else {
+            Issue.record("the chain broke across the restart"); return
+        }
+        #expect(entries == eventsBefore + 2)
+    }
 }
