@@ -40,6 +40,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("ca"), help: "With --tls: verify the server against this CA/certificate PEM (default: no verification, for the development certificate).")
     var caPath: String?
     @Option(name: .customLong("server-name"), help: "With --tls: SNI and verified host name.") var serverName = "localhost"
+    @Flag(help: "Print the result as one JSON line on stdout (default: the readable summary).") var json = false
     @Option(name: .customLong("server-pid"), help: "Server process id, to report its CPU and memory (from /proc).")
     var serverPID: Int32?
     @Option(name: .customLong("token-secret"), help: "HS256 secret for relay/stats join tokens. Env: RELAIS_TOKEN_SECRET")
@@ -62,7 +63,8 @@ struct Bench: ParsableCommand {
         case "handshakes": result = try run.handshakes()
         default: throw ValidationError("scenario must be echo, relay, stats, connections, handshakes or visit")
         }
-        print(result.json)
+        // stdout carries the result (JSON for scripts, or the summary for a person); stderr the log line.
+        print(json ? result.json : result.summary)
         log(result.summary)
     }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct BenchToolTests {
     private func bench(_ arguments: [String], server: TestServer) throws -> [String: Any] {
         let result = try run("env", ["RELAIS_TOKEN_SECRET=\(Tokens.secret)", TestPaths.relaisBinary, "bench"] + arguments
-                             + ["--port", String(server.port), "--server-pid", String(getpid())], timeout: 60)
+                             + ["--port", String(server.port), "--server-pid", String(getpid()), "--json"], timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")
         let line = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
         return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
