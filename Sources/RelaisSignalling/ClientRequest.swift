@@ -59,9 +59,10 @@ public struct RequestError: Error, Sendable, Equatable {
 
 extension ParsedRequest {
     /// Parses one text frame. Unknown fields are ignored (forward compatibility); unknown types are errors.
-    /// With `validatedUTF8` (a WebSocket text frame) relayed negotiation messages take a tree-free fast path.
+    /// With `validatedUTF8` (a WebSocket text frame) relayed negotiation messages and `stats` take a tree-free fast
+    /// path (`parseFast`).
     public static func parse(_ bytes: [UInt8], validatedUTF8: Bool = false) -> Result<ParsedRequest, RequestError> {
-        if validatedUTF8, let relay = parseRelay(bytes) { return .success(relay) }
+        if validatedUTF8, let fast = parseFast(bytes) { return .success(fast) }
         return parseGeneral(bytes)
     }
 

@@ -13,9 +13,10 @@ import Glibc
 ///
 /// Scenarios: `echo` (connections × in-flight × size against /v1/echo), `relay` (pairs joining visits and
 /// relaying `candidate` messages, max speed or fixed rate), `stats` (participants sending quality reports every
-/// interval), `connections` (ramp to N idle connections), `handshakes` (connect, upgrade, close, repeat), `visit` (whole visits: join, lobby, admit,
-/// consent, offer/answer, candidates, stats, leave). With --tls every scenario runs over wss. Traffic goes to the address given (loopback in every
-/// test here), every run stops by itself, and the result is one JSON line on stdout plus a readable line on stderr.
+/// interval), `connections` (ramp to N idle connections), `handshakes` (connect, upgrade, close, repeat), `visit`
+/// (whole visits: join, lobby, admit, consent, offer/answer, candidates, stats, leave). With --tls every scenario
+/// runs over wss. Traffic goes to the address given (loopback in every test here), every run stops by itself, and
+/// the result goes to stdout (a readable summary, or one JSON line with --json) and as a log line to stderr.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load generator: echo, relay, stats, connections, handshakes, visit.")
 

@@ -16,7 +16,7 @@ struct RelayFastPathTests {
     ])
     func fastPathAgreesWithTheGeneralParser(json: String) throws {
         let bytes = Array(json.utf8)
-        let fast = try #require(ParsedRequest.parseRelay(bytes))
+        let fast = try #require(ParsedRequest.parseFast(bytes))
         #expect(fast == (try ParsedRequest.parseGeneral(bytes).get()))
     }
 
@@ -38,7 +38,7 @@ struct RelayFastPathTests {
     ])
     func unusualInputsFallBackAndGetTheGeneralAnswer(json: String) {
         let bytes = Array(json.utf8)
-        #expect(ParsedRequest.parseRelay(bytes) == nil)
+        #expect(ParsedRequest.parseFast(bytes) == nil)
         // Through the public entry point the answer is whatever the general parser says.
         #expect(ParsedRequest.parse(bytes, validatedUTF8: true) == ParsedRequest.parseGeneral(bytes))
     }

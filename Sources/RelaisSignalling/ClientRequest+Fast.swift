@@ -8,7 +8,7 @@ extension ParsedRequest {
     /// the quality decoder to read the same bytes again. Anything unusual (escapes in those fields, another type,
     /// a missing or ill-typed field, invalid JSON) returns nil and the caller uses the general parser, which also
     /// produces the errors. `bytes` must be valid UTF-8 (a WebSocket text frame).
-    static func parseRelay(_ bytes: [UInt8]) -> ParsedRequest? {
+    static func parseFast(_ bytes: [UInt8]) -> ParsedRequest? {
         var type: Range<Int>?, to: Range<Int>?, rid: Range<Int>?, sdp: Range<Int>?, candidate: Range<Int>?
         var peer: Range<Int>?, report: Range<Int>?
         var ridSeen = false
