@@ -3,7 +3,7 @@
 // malloc interposer never enter the server's dependency graph. Run from this folder:
 //   swift package benchmark                      (all suites)
 //   swift package benchmark --target TransportBenchmarks
-//   swift package benchmark thresholds check     (against Thresholds/, docs/benchmarks.md §10)
+//   ../scripts/bench-thresholds check            (against Thresholds/ with a fixed metric list, docs/benchmarks.md §10)
 import PackageDescription
 
 /// One suite: an executable in Benchmarks/<name>/ using the given Relais products, the benchmark library and the
