@@ -14,10 +14,15 @@
 /// **Cost.** After warm-up (first report of each stream), ``ingest(visit:participant:peer:report:nowMs:)``
 /// allocates nothing, closing windows included; see Benchmarks/ and docs/quality.md.
 public final class QualityShard {
+    /// What one report did to its participant. Deliberately not the whole ``ParticipantQuality``
+    /// (two strings and two optional sub-structs, copied and retained/released on every report):
+    /// callers need the level on every report but the full quality only when they send it, and
+    /// then read it from ``ingestedQuality``.
     public struct IngestResult: Sendable {
         /// The participant's level changed with this report (a window closed): send `quality`.
         public var levelChanged: Bool
-        public var quality: ParticipantQuality
+        /// The participant's level after this report (`ingestedQuality.level`).
+        public var level: QualityLevel
     }
 
     /// A level change found by ``tick(nowMs:)``.
@@ -99,7 +104,14 @@ public final class QualityShard {
             fleet.record(c)
         }
         p.apply(report, peer: peerHash(peer), visit: visit)
-        return IngestResult(levelChanged: advanced.changed, quality: p.quality)
+        return IngestResult(levelChanged: advanced.changed, level: p.quality.level)
+    }
+
+    /// The current quality of the participant the last successful `ingest` applied its report
+    /// to (read it right after that `ingest`, when sending `quality`); `unknown` if none since
+    /// the last removal.
+    public var ingestedQuality: ParticipantQuality {
+        recentState?.quality ?? ParticipantQuality(participant: recentParticipant)
     }
 
     private func forgetRecent() {
