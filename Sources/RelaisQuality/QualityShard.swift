@@ -100,8 +100,7 @@ public final class QualityShard {
         let closing = p.openWindow
         let advanced = p.advance(to: w, visit: visit)
         if let c = advanced.contribution {
-            visit.fold(c, window: closing)
-            fleet.record(c)
+            visit.fold(c, window: closing, fleet: &fleet)
         }
         p.apply(report, peer: peerHash(peer), visit: visit)
         return IngestResult(levelChanged: advanced.changed, level: p.quality.level)
@@ -155,8 +154,7 @@ public final class QualityShard {
                 let closing = p.openWindow
                 let advanced = p.advance(to: w, visit: visit)
                 if let c = advanced.contribution {
-                    visit.fold(c, window: closing)
-                    fleet.record(c)
+                    visit.fold(c, window: closing, fleet: &fleet)
                 }
                 if advanced.changed { changes.append(LevelChange(visit: visit.id, quality: p.quality)) }
             }
@@ -210,8 +208,7 @@ public final class QualityShard {
         for p in v.participants.values {
             let closing = p.openWindow
             if let c = p.advance(to: max(w, closing + 1), visit: v).contribution {
-                v.fold(c, window: closing)
-                fleet.record(c)
+                v.fold(c, window: closing, fleet: &fleet)
             }
         }
         v.flush(before: Int64.max)
