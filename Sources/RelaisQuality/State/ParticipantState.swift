@@ -74,23 +74,26 @@ final class ParticipantState {
         var streams = self.streams
         self.streams = []
         defer { self.streams = streams }
-        for j in report.streams.indices {
-            let key = Self.streamKey(peer: peer, id: report.streams[j].idHash)
-            if let i = streamKeys.firstIndex(of: key) {
-                _ = streams[i].update(report.streams[j], fallbackRttSeconds: fallback)
-            } else {
-                let s = report.streams[j]
-                var state = StreamState(kind: s.kind, direction: s.direction, peer: peer,
-                                        expectationKey: Self.pairKey(sender: peer, receiver: idHash))
-                _ = state.update(s, fallbackRttSeconds: fallback)
-                streams.append(state)
-                streamKeys.append(key)
-            }
-            if report.streams[j].direction == .outbound, report.streams[j].kind == .video,
-                let w = report.streams[j][.expectedWidth], let h = report.streams[j][.expectedHeight], w > 0, h > 0
-            {
-                visit.expectations[Self.pairKey(sender: idHash, receiver: peer)] =
-                    StreamState.VideoExpectation(width: w, height: h, fps: report.streams[j][.expectedFps])
+        // The streams are read in place (by pointer): see `StreamState.update(at:fallbackRttSeconds:)`.
+        report.streams.withUnsafeBufferPointer { reported in
+            for j in reported.indices {
+                let s = reported.baseAddress! + j
+                let key = Self.streamKey(peer: peer, id: s.pointee.idHash)
+                if let i = streamKeys.firstIndex(of: key) {
+                    _ = streams[i].update(at: s, fallbackRttSeconds: fallback)
+                } else {
+                    var state = StreamState(kind: s.pointee.kind, direction: s.pointee.direction, peer: peer,
+                                            expectationKey: Self.pairKey(sender: peer, receiver: idHash))
+                    _ = state.update(at: s, fallbackRttSeconds: fallback)
+                    streams.append(state)
+                    streamKeys.append(key)
+                }
+                if s.pointee.direction == .outbound, s.pointee.kind == .video,
+                    let w = s.pointee[.expectedWidth], let h = s.pointee[.expectedHeight], w > 0, h > 0
+                {
+                    visit.expectations[Self.pairKey(sender: idHash, receiver: peer)] =
+                        StreamState.VideoExpectation(width: w, height: h, fps: s.pointee[.expectedFps])
+                }
             }
         }
     }
