@@ -4,11 +4,11 @@
 // Run: cd Benchmarks && swift package --scratch-path .build benchmark --target QualityBenchmarks
 // Measured (release, Swift 6.3.1, 2-core x86_64 VM shared with another agent's builds; steady
 // state, 1000 reports per sample; p50 (p0); before = commit f19dd6e and after run alternately in
-// the same session, twice, first alternation shown; instructions per report from
+// the same session, three times, first alternation shown; instructions per report from
 // scripts/quality-instructions; full table, method and what is left in docs/quality.md §5):
 //   compact decode: 512 ns (503 ns) -> 505 ns (495 ns), 0 mallocs, 5 757 -> 5 695 instr
 //   compact ingest (decode + update): 907 ns (871 ns) -> 854 ns (828 ns), 0 mallocs,
-//     8 775 -> 8 169 instr (1.17-1.20 M reports/s per core)
+//     8 775 -> 8 121 instr (1.17-1.20 M reports/s per core; last alternation 878 -> 845 ns)
 //   browser decode and ingest: 13-15 µs p50, unchanged, 0 mallocs
 //   JSONDecoder, same runs: compact 24-26 µs and 33 mallocs, browser 208-217 µs and 196 mallocs;
 //   harness overhead 120-160 ns and 16 mallocs per sample
