@@ -14,10 +14,15 @@
 /// **Cost.** After warm-up (first report of each stream), ``ingest(visit:participant:peer:report:nowMs:)``
 /// allocates nothing, closing windows included; see Benchmarks/ and docs/quality.md.
 public final class QualityShard {
+    /// What one report did to its participant. Deliberately not the whole ``ParticipantQuality``
+    /// (two strings and two optional sub-structs, copied and retained/released on every report):
+    /// callers need the level on every report but the full quality only when they send it, and
+    /// then read it from ``ingestedQuality``.
     public struct IngestResult: Sendable {
         /// The participant's level changed with this report (a window closed): send `quality`.
         public var levelChanged: Bool
-        public var quality: ParticipantQuality
+        /// The participant's level after this report (`ingestedQuality.level`).
+        public var level: QualityLevel
     }
 
     /// A level change found by ``tick(nowMs:)``.
@@ -95,11 +100,17 @@ public final class QualityShard {
         let closing = p.openWindow
         let advanced = p.advance(to: w, visit: visit)
         if let c = advanced.contribution {
-            visit.fold(c, window: closing)
-            fleet.record(c)
+            visit.fold(c, window: closing, fleet: &fleet)
         }
         p.apply(report, peer: peerHash(peer), visit: visit)
-        return IngestResult(levelChanged: advanced.changed, quality: p.quality)
+        return IngestResult(levelChanged: advanced.changed, level: p.quality.level)
+    }
+
+    /// The current quality of the participant the last successful `ingest` applied its report
+    /// to (read it right after that `ingest`, when sending `quality`); `unknown` if none since
+    /// the last removal.
+    public var ingestedQuality: ParticipantQuality {
+        recentState?.quality ?? ParticipantQuality(participant: recentParticipant)
     }
 
     private func forgetRecent() {
@@ -143,8 +154,7 @@ public final class QualityShard {
                 let closing = p.openWindow
                 let advanced = p.advance(to: w, visit: visit)
                 if let c = advanced.contribution {
-                    visit.fold(c, window: closing)
-                    fleet.record(c)
+                    visit.fold(c, window: closing, fleet: &fleet)
                 }
                 if advanced.changed { changes.append(LevelChange(visit: visit.id, quality: p.quality)) }
             }
@@ -198,8 +208,7 @@ public final class QualityShard {
         for p in v.participants.values {
             let closing = p.openWindow
             if let c = p.advance(to: max(w, closing + 1), visit: v).contribution {
-                v.fold(c, window: closing)
-                fleet.record(c)
+                v.fold(c, window: closing, fleet: &fleet)
             }
         }
         v.flush(before: Int64.max)

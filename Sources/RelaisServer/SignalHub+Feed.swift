@@ -68,14 +68,16 @@ extension SignalHub {
 
     /// A participant's score: the protocol's `quality` message plus `visit` and `time`, on a level change and at
     /// most every `feedQualityIntervalMs` otherwise (a dashboard's chart wants every window, not every report).
-    func publishQuality(visit: String, _ quality: ParticipantQuality, levelChanged: Bool) {
-        guard feed.isActive, quality.level != .unknown || levelChanged else { return }
+    /// Called right after `participant`'s report was ingested: the full quality is read from the shard
+    /// (`ingestedQuality`) only when it is published.
+    func publishQuality(visit: String, participant: String, level: QualityLevel, levelChanged: Bool) {
+        guard feed.isActive, level != .unknown || levelChanged else { return }
         let now = nowMs
-        let key = visit + "\u{0}" + quality.participant
+        let key = visit + "\u{0}" + participant
         if !levelChanged, let last = lastFeedQualityMs[key], now - last < Self.feedQualityIntervalMs { return }
         lastFeedQualityMs[key] = now
         var encoded: [UInt8] = []
-        quality.encode(into: &encoded)
+        quality.ingestedQuality.encode(into: &encoded)
         guard encoded.count >= 2 else { return }
         let bytes = Self.event("quality", visit: visit, timeMs: now) { json in
             json.rawMembers(encoded[1..<(encoded.count - 1)])

@@ -209,15 +209,16 @@ final class SignalHub {
         do throws(StatsDecodeError) {
             let result = try quality.ingest(visit: room.id, participant: participant, peer: peer, report: report, nowMs: now)
             perform(room.handle(.statsResult(participant: participant, rid: rid, error: nil), nowMs: now), room: room)
-            if result.levelChanged { recordQuality(result.quality) }
-            publishQuality(visit: room.id, result.quality, levelChanged: result.levelChanged)
+            if result.levelChanged { recordQuality(quality.ingestedQuality) }
+            publishQuality(visit: room.id, participant: participant, level: result.level,
+                           levelChanged: result.levelChanged)
             let key = room.id + "\u{0}" + participant
             let last = lastQualitySentMs[key]
-            let periodicDue = result.quality.level != .unknown && (last == nil || now - last! >= 10_000)
+            let periodicDue = result.level != .unknown && (last == nil || now - last! >= 10_000)
             if result.levelChanged || periodicDue {
                 lastQualitySentMs[key] = now
                 var encoded: [UInt8] = []
-                result.quality.encode(into: &encoded)
+                quality.ingestedQuality.encode(into: &encoded)
                 let members = encoded.count >= 2 ? Array(encoded[1..<(encoded.count - 1)]) : []
                 perform(room.handle(.quality(members: members), nowMs: now), room: room)
             }
@@ -233,10 +234,11 @@ final class SignalHub {
         let now = nowMs
         do throws(StatsDecodeError) {
             let result = try quality.ingest(visit: visit, participant: participant, peer: peer, report: report, nowMs: now)
-            publishQuality(visit: visit, result.quality, levelChanged: result.levelChanged)
+            publishQuality(visit: visit, participant: participant, level: result.level,
+                           levelChanged: result.levelChanged)
             if result.levelChanged, let room = rooms[visit] {
                 var encoded: [UInt8] = []
-                result.quality.encode(into: &encoded)
+                quality.ingestedQuality.encode(into: &encoded)
                 perform(room.handle(.quality(members: Array(encoded.dropFirst().dropLast())), nowMs: now), room: room)
             }
             return nil

@@ -3,16 +3,17 @@
 //
 // Run: cd Benchmarks && swift package --scratch-path .build benchmark --target QualityBenchmarks
 // Measured (release, Swift 6.3.1, 2-core x86_64 VM shared with another agent's builds; steady
-// state, 1000 reports per sample; p50 (p0); before = commit 4f3419b and after run alternately in
-// the same session, twice; instructions per report from scripts/quality-instructions; full
-// table, method and what is left in docs/quality.md §5):
-//   compact decode: 564 ns (559 ns) -> 501 ns (495 ns), 0 mallocs, 7 003 -> 5 757 instr
-//   compact ingest (decode + update): 1.11 µs (1.08 µs) -> 882 ns (868 ns), 0 mallocs,
-//     11 270 -> 8 775 instr (1.13-1.15 M reports/s per core)
-//   browser decode: 14 µs (12 µs) -> 14 µs (13 µs), unchanged decoder, 0 mallocs
-//   browser ingest: 15 µs (13 µs) -> 14 µs (12 µs), 0 mallocs
-//   JSONDecoder, same runs: compact 24-27 µs and 33 mallocs, browser 207-211 µs and 196 mallocs;
-//   harness overhead 120-131 ns and 16 mallocs per sample
+// state, 1000 reports per sample; p50 (p0); before = commit f19dd6e and after run alternately in
+// the same session, three times, first alternation shown; instructions per report from
+// scripts/quality-instructions; full table, method and what is left in docs/quality.md §5):
+//   compact decode: 512 ns (503 ns) -> 505 ns (495 ns), 0 mallocs, 5 757 -> 5 695 instr
+//   compact ingest (decode + update): 907 ns (871 ns) -> 854 ns (828 ns), 0 mallocs,
+//     8 775 -> 8 121 instr (1.17-1.20 M reports/s per core; last alternation 878 -> 845 ns)
+//   browser decode and ingest: 13-15 µs p50, unchanged, 0 mallocs
+//   JSONDecoder, same runs: compact 24-26 µs and 33 mallocs, browser 208-217 µs and 196 mallocs;
+//   harness overhead 120-160 ns and 16 mallocs per sample
+// (Previous round, from commit 4f3419b: compact decode 7 003 -> 5 757 instr, ingest
+// 11 270 -> 8 775.)
 // The 2 M compact reports/s per core for decode + update (<= 500 ns) is not met: decode
 // alone reaches 2.0 M/s. Minified compact reports take StatsDecoder's fast path
 // (documented member order); anything else falls back to the general scanner.

@@ -61,8 +61,18 @@ public struct DDSketch: Sendable, Equatable {
         addToBucket(index(of: v), n)
     }
 
+    /// Counts one finite, non-negative `v` whose bucket is already known (`nil`: the zero bucket).
     @inline(__always)
-    private func index(of v: Double) -> Int { Int((log(v) * inverseLogGamma).rounded(.up)) }
+    mutating func record(_ v: Double, bucket: Int?) {
+        count += 1
+        sum += v
+        min = Swift.min(min, v)
+        max = Swift.max(max, v)
+        if let bucket { addToBucket(bucket, 1) } else { zeroCount += 1 }
+    }
+
+    @inline(__always)
+    func index(of v: Double) -> Int { Int((log(v) * inverseLogGamma).rounded(.up)) }
 
     private func value(ofBucket i: Int) -> Double { 2 * pow(gamma, Double(i)) / (gamma + 1) }
 

@@ -57,11 +57,14 @@ public struct QualitySketches: Sendable, Equatable {
 
     public init() {}
 
-    mutating func record(_ q: ParticipantWindow) {
-        if let m = q.mos { mos.add(m) }
-        if let r = q.rttMs { rttMs.add(r) }
-        if let j = q.jitterMs { jitterMs.add(j) }
-        if let l = q.lossPct { lossPct.add(l) }
+    /// Adds one participant window's values here and to `other`, each value's bucket computed
+    /// once (see ``DDSketch/add(_:alsoTo:)``): a visit's summary and the shard's fleet record the
+    /// same windows.
+    mutating func record(_ q: ParticipantWindow, alsoInto other: inout QualitySketches) {
+        if let m = q.mos { mos.add(m, alsoTo: &other.mos) }
+        if let r = q.rttMs { rttMs.add(r, alsoTo: &other.rttMs) }
+        if let j = q.jitterMs { jitterMs.add(j, alsoTo: &other.jitterMs) }
+        if let l = q.lossPct { lossPct.add(l, alsoTo: &other.lossPct) }
     }
 
     public mutating func merge(_ o: QualitySketches) {

@@ -27,8 +27,9 @@ public struct VisitSummary: Sendable, Equatable {
 
     public func timeAt(_ level: QualityLevel) -> Int64 { timePerLevelMs[level.rawValue] }
 
-    mutating func record(_ w: ParticipantWindow, durationMs: Int64) {
-        sketches.record(w)
+    /// Records a participant's closed window here and its values in `fleet` (the shard's view).
+    mutating func record(_ w: ParticipantWindow, durationMs: Int64, fleet: inout QualitySketches) {
+        sketches.record(w, alsoInto: &fleet)
         if let m = w.mos {
             mosWeightedSum += m * Double(durationMs)
             mosWeight += Double(durationMs)

@@ -99,7 +99,10 @@ public struct StatsReport: Sendable {
 
     mutating func reset(format: Format) {
         self.format = format
-        streams.removeAll(keepingCapacity: true)
+        // Not `removeAll(keepingCapacity: true)`: that is the generic `replaceSubrange` (~80
+        // instructions per report); a report has a stream or two, and `removeLast` keeps the
+        // storage too.
+        while !streams.isEmpty { streams.removeLast() }
         timestampMs = nil
         transportRoundTripTime = nil
         transportBytesReceived = nil

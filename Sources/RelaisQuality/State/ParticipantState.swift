@@ -68,29 +68,30 @@ final class ParticipantState {
         }
         let reportRtt = rttCount > 0 ? rttSum / rttCount : report.transportRoundTripTime
         if let reportRtt { fallbackRtt[peer] = reportRtt }
-        let fallback = fallbackRtt[peer]
-        // Moved out for the loop (so still uniquely referenced and updated in place): one
-        // access to the property instead of one per stream.
-        var streams = self.streams
-        self.streams = []
-        defer { self.streams = streams }
-        for j in report.streams.indices {
-            let key = Self.streamKey(peer: peer, id: report.streams[j].idHash)
-            if let i = streamKeys.firstIndex(of: key) {
-                _ = streams[i].update(report.streams[j], fallbackRttSeconds: fallback)
-            } else {
-                let s = report.streams[j]
-                var state = StreamState(kind: s.kind, direction: s.direction, peer: peer,
-                                        expectationKey: Self.pairKey(sender: peer, receiver: idHash))
-                _ = state.update(s, fallbackRttSeconds: fallback)
-                streams.append(state)
-                streamKeys.append(key)
-            }
-            if report.streams[j].direction == .outbound, report.streams[j].kind == .video,
-                let w = report.streams[j][.expectedWidth], let h = report.streams[j][.expectedHeight], w > 0, h > 0
-            {
-                visit.expectations[Self.pairKey(sender: idHash, receiver: peer)] =
-                    StreamState.VideoExpectation(width: w, height: h, fps: report.streams[j][.expectedFps])
+        let fallback = reportRtt ?? fallbackRtt[peer]  // what was just stored, without a second scan
+        // The report's streams are read in place (by pointer): see `StreamState.update(at:fallbackRttSeconds:)`.
+        // Our stream is updated in place through a buffer pointer, one short access to `self.streams`
+        // (nothing else touches it meanwhile): moving the array out to a local and back for the loop
+        // cost a retain and two releases per report.
+        report.streams.withUnsafeBufferPointer { reported in
+            for j in reported.indices {
+                let s = reported.baseAddress! + j
+                let key = Self.streamKey(peer: peer, id: s.pointee.idHash)
+                if let i = streamKeys.firstIndex(of: key) {
+                    _ = streams.withUnsafeMutableBufferPointer { $0[i].update(at: s, fallbackRttSeconds: fallback) }
+                } else {
+                    var state = StreamState(kind: s.pointee.kind, direction: s.pointee.direction, peer: peer,
+                                            expectationKey: Self.pairKey(sender: peer, receiver: idHash))
+                    _ = state.update(at: s, fallbackRttSeconds: fallback)
+                    streams.append(state)
+                    streamKeys.append(key)
+                }
+                if s.pointee.direction == .outbound, s.pointee.kind == .video,
+                    let w = s.pointee[.expectedWidth], let h = s.pointee[.expectedHeight], w > 0, h > 0
+                {
+                    visit.expectations[Self.pairKey(sender: idHash, receiver: peer)] =
+                        StreamState.VideoExpectation(width: w, height: h, fps: s.pointee[.expectedFps])
+                }
             }
         }
     }

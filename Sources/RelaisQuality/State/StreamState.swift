@@ -37,41 +37,49 @@ struct StreamState {
     /// Applies one report's sample. `fallbackRttSeconds` is the report-level RTT used when the
     /// stream has no RTCP round trip of its own.
     mutating func update(_ s: StreamStats, fallbackRttSeconds: Double?) -> StreamUpdate {
-        codec = s.codec
-        fec = s.fec
-        if let w = s[.frameWidth], let h = s[.frameHeight], w * h > maxSeenWidth * maxSeenHeight {
+        withUnsafePointer(to: s) { update(at: $0, fallbackRttSeconds: fallbackRttSeconds) }
+    }
+
+    /// ``update(_:fallbackRttSeconds:)`` reading the sample where it lies (the decoded report's
+    /// stream array): a `StreamStats` argument taken from an array element was copied (288
+    /// bytes, memcpy) on every call, on top of the copy that stores the new baseline. `s` must
+    /// stay valid and unchanged for the call.
+    mutating func update(at s: UnsafePointer<StreamStats>, fallbackRttSeconds: Double?) -> StreamUpdate {
+        codec = s.pointee.codec
+        fec = s.pointee.fec
+        if let w = s.pointee[.frameWidth], let h = s.pointee[.frameHeight], w * h > maxSeenWidth * maxSeenHeight {
             maxSeenWidth = w
             maxSeenHeight = h
         }
-        if let w = s[.expectedWidth], let h = s[.expectedHeight], w > 0, h > 0 {
-            statedExpected = (w, h, s[.expectedFps])
+        if let w = s.pointee[.expectedWidth], let h = s.pointee[.expectedHeight], w > 0, h > 0 {
+            statedExpected = (w, h, s.pointee[.expectedFps])
         }
         guard hasBaseline else {
-            baseline = s
+            baseline = s.pointee
             hasBaseline = true
             return .baseline
         }
-        if s.codecIdentity != baseline.codecIdentity {
-            return rebaseline(s, as: .counterReset)
+        if s.pointee.codecIdentity != baseline.codecIdentity {
+            return rebaseline(s.pointee, as: .counterReset)
         }
-        guard let t1 = s[.timestamp], let t0 = baseline[.timestamp] else {
-            return rebaseline(s, as: .counterReset)
+        guard let t1 = s.pointee[.timestamp], let t0 = baseline[.timestamp] else {
+            return rebaseline(s.pointee, as: .counterReset)
         }
         if t1 == t0 {
             window.dropped += 1
             return .stalled
         }
-        if t1 < t0 { return rebaseline(s, as: .timestampBackwards) }
+        if t1 < t0 { return rebaseline(s.pointee, as: .timestampBackwards) }
         // Any monotonic counter going down means the sender or receiver restarted counting.
-        if Self.decreased(.packetsReceived, s, baseline) || Self.decreased(.packetsSent, s, baseline)
-            || Self.decreased(.bytesReceived, s, baseline) || Self.decreased(.bytesSent, s, baseline)
-            || Self.decreased(.framesDecoded, s, baseline) || Self.decreased(.jitterBufferEmittedCount, s, baseline)
-            || Self.decreased(.totalFreezesDuration, s, baseline)
+        if decreased(.packetsReceived, s) || decreased(.packetsSent, s)
+            || decreased(.bytesReceived, s) || decreased(.bytesSent, s)
+            || decreased(.framesDecoded, s) || decreased(.jitterBufferEmittedCount, s)
+            || decreased(.totalFreezesDuration, s)
         {
-            return rebaseline(s, as: .counterReset)
+            return rebaseline(s.pointee, as: .counterReset)
         }
         accumulate(s, elapsedMs: t1 - t0, fallbackRttSeconds: fallbackRttSeconds)
-        baseline = s
+        baseline = s.pointee
         return .delta
     }
 
@@ -81,15 +89,17 @@ struct StreamState {
         return outcome
     }
 
+    /// Whether `m` went down from the baseline to the sample. Samples by pointer, throughout:
+    /// see ``update(at:fallbackRttSeconds:)``.
     @inline(__always)
-    private static func decreased(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Bool {
-        guard let a = s[m], let b = last[m] else { return false }
+    private func decreased(_ m: StatsMetric, _ s: UnsafePointer<StreamStats>) -> Bool {
+        guard let a = s.pointee[m], let b = baseline[m] else { return false }
         return a < b
     }
 
     @inline(__always)
-    private static func delta(_ m: StatsMetric, _ s: StreamStats, _ last: StreamStats) -> Double? {
-        guard let a = s[m], let b = last[m] else { return nil }
+    private func delta(_ m: StatsMetric, _ s: UnsafePointer<StreamStats>) -> Double? {
+        guard let a = s.pointee[m], let b = baseline[m] else { return nil }
         return a - b
     }
 
@@ -97,40 +107,40 @@ struct StreamState {
     /// taking the window, `maxSeenFps` and the baseline as arguments): passed as an argument next
     /// to `inout` parts of the same struct, the 270-byte baseline was copied (memcpy) per report.
     @inline(__always)
-    private mutating func accumulate(_ s: StreamStats, elapsedMs: Double, fallbackRttSeconds: Double?) {
+    private mutating func accumulate(_ s: UnsafePointer<StreamStats>, elapsedMs: Double, fallbackRttSeconds: Double?) {
         window.deltas += 1
         window.elapsedMs += elapsedMs
-        if let p = s.packets, let p0 = baseline.packets { window.packets += p - p0 }
-        if let b = s.bytes, let b0 = baseline.bytes { window.bytes += b - b0 }
-        if let l = Self.delta(.packetsLost, s, baseline) { window.lost += max(0, l) }
-        if let d = Self.delta(.jitterBufferDelay, s, baseline), let n = Self.delta(.jitterBufferEmittedCount, s, baseline), n > 0 {
+        if let p = s.pointee.packets, let p0 = baseline.packets { window.packets += p - p0 }
+        if let b = s.pointee.bytes, let b0 = baseline.bytes { window.bytes += b - b0 }
+        if let l = delta(.packetsLost, s) { window.lost += max(0, l) }
+        if let d = delta(.jitterBufferDelay, s), let n = delta(.jitterBufferEmittedCount, s), n > 0 {
             window.jitterBufferDelay += max(0, d)
             window.jitterBufferEmitted += n
         }
-        if let f = Self.delta(.framesDecoded, s, baseline) {
+        if let f = delta(.framesDecoded, s) {
             window.framesDecoded += f
             window.hasFramesDecoded = true
         }
-        if let z = Self.delta(.totalFreezesDuration, s, baseline) { window.freezeSeconds += z }
-        if let j = s[.jitter] {
+        if let z = delta(.totalFreezesDuration, s) { window.freezeSeconds += z }
+        if let j = s.pointee[.jitter] {
             window.jitterSum += j
             window.jitterSamples += 1
         }
         // RTT: interval average over RTCP measurements since the baseline (observer-js advice),
         // else the latest RTCP value, else the report-level fallback (ICE or the other direction).
-        if let dt = Self.delta(.totalRoundTripTime, s, baseline), let dn = Self.delta(.roundTripTimeMeasurements, s, baseline),
+        if let dt = delta(.totalRoundTripTime, s), let dn = delta(.roundTripTimeMeasurements, s),
             dn > 0, dt >= 0
         {
             window.rttSum += dt / dn
             window.rttSamples += 1
-        } else if let rtt = s[.roundTripTime] {
+        } else if let rtt = s.pointee[.roundTripTime] {
             window.rttSum += rtt
             window.rttSamples += 1
         } else if let rtt = fallbackRttSeconds {
             window.rttSum += rtt
             window.rttSamples += 1
         }
-        if let fps = s[.framesPerSecond] {
+        if let fps = s.pointee[.framesPerSecond] {
             window.fpsGauge = fps
             maxSeenFps = max(maxSeenFps, fps)
         }

@@ -23,9 +23,10 @@ final class VisitState {
     }
 
     /// Adds a participant's closed window `window` to the summary and, if it is the window
-    /// being built, to the current point. A window newer than that emits the pending point first.
-    func fold(_ w: ParticipantWindow, window: Int64) {
-        summary.record(w, durationMs: QualityMethod.windowMs)
+    /// being built, to the current point, and its values to `fleet` (the shard's sketches). A
+    /// window newer than that emits the pending point first.
+    func fold(_ w: ParticipantWindow, window: Int64, fleet: inout QualitySketches) {
+        summary.record(w, durationMs: QualityMethod.windowMs, fleet: &fleet)
         if window > pointWindow {
             emitPoint()
             pointWindow = window
