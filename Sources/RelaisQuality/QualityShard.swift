@@ -97,13 +97,9 @@ public final class QualityShard {
             (visit, p) = lookUp(visit: visitId, participant: id, window: w)
             (recentVisit, recentParticipant, recentVisitState, recentState) = (visitId, id, visit, p)
         }
-        let closing = p.openWindow
-        let advanced = p.advance(to: w, visit: visit)
-        if let c = advanced.contribution {
-            visit.fold(c, window: closing, fleet: &fleet)
-        }
+        let changed = advance(p, to: w, in: visit)
         p.apply(report, peer: peerHash(peer), visit: visit)
-        return IngestResult(levelChanged: advanced.changed, level: p.quality.level)
+        return IngestResult(levelChanged: changed, level: p.quality.level)
     }
 
     /// The current quality of the participant the last successful `ingest` applied its report
@@ -111,6 +107,15 @@ public final class QualityShard {
     /// the last removal.
     public var ingestedQuality: ParticipantQuality {
         recentState?.quality ?? ParticipantQuality(participant: recentParticipant)
+    }
+
+    /// Moves `p` to window `w`; a window it closes goes into the visit's summary and the fleet. True if the
+    /// participant's level changed.
+    private func advance(_ p: ParticipantState, to w: Int64, in visit: VisitState) -> Bool {
+        let closing = p.openWindow
+        let advanced = p.advance(to: w, visit: visit)
+        if let c = advanced.contribution { visit.fold(c, window: closing, fleet: &fleet) }
+        return advanced.changed
     }
 
     private func forgetRecent() {
@@ -151,12 +156,7 @@ public final class QualityShard {
         var changes: [LevelChange] = []
         for visit in visits.values {
             for p in visit.participants.values where p.openWindow < w {
-                let closing = p.openWindow
-                let advanced = p.advance(to: w, visit: visit)
-                if let c = advanced.contribution {
-                    visit.fold(c, window: closing, fleet: &fleet)
-                }
-                if advanced.changed { changes.append(LevelChange(visit: visit.id, quality: p.quality)) }
+                if advance(p, to: w, in: visit) { changes.append(LevelChange(visit: visit.id, quality: p.quality)) }
             }
             visit.flush(before: w)
         }
@@ -206,10 +206,7 @@ public final class QualityShard {
         forgetRecent()
         let w = Self.window(nowMs) + 1
         for p in v.participants.values {
-            let closing = p.openWindow
-            if let c = p.advance(to: max(w, closing + 1), visit: v).contribution {
-                v.fold(c, window: closing, fleet: &fleet)
-            }
+            _ = advance(p, to: max(w, p.openWindow + 1), in: v)
         }
         v.flush(before: Int64.max)
         visits[visit] = nil
