@@ -183,6 +183,39 @@ struct CompactFastPathTests {
         }
     }
 
+    @Test("reports larger than the padded copy's first capacity, then smaller ones, decode as the general path does")
+    func paddedCopyGrows() throws {
+        // 32 streams (the limit) of ~190 bytes: ~6 KB, three times the copy's initial 2 KiB.
+        let streams = (0..<32).map { i in
+            #"{"id":"s\#(i)","kind":"video","dir":"in","codec":"vp8","packetsReceived":\#(i * 1000),"packetsLost":3,"bytesReceived":123456789,"framesDecoded":4567,"frameWidth":1280,"frameHeight":720,"framesPerSecond":29.97}"#
+        }
+        let large = #"{"v":1,"timestamp":1795853478583.5,"streams":["# + streams.joined(separator: ",") + "]}"
+        #expect(large.utf8.count > 2 * 2048)
+        var decoder = StatsDecoder()
+        var general = StatsDecoder()
+        general.compactFastPath = false
+        for text in [Self.benchmark, large, Self.documented, large + " ", large, Self.benchmark] {
+            let bytes = Array(text.utf8)
+            #expect(Self.same(try decoder.decode(bytes), try general.decode(bytes)))
+        }
+        #expect(fastPathTakes(large))
+        #expect(try decoder.decode(Array(large.utf8)).streams.count == 32)
+    }
+
+    @Test("0xFF bytes where the name tables' end marker is tried fall back and give the general path's result")
+    func endMarkerBytes() {
+        // The end marker (32 bytes of 0xFF) is tried right after each table's last entry:
+        // `v` for streams, `expectedFps` at the top level.
+        let heads = [#"{"timestamp":1,"streams":[{"kind":"audio","dir":"in","v":3"#,
+                     #"{"timestamp":1,"expectedFps":3"#, #"{"#]
+        for head in heads {
+            for run in [1, 8, 31, 32, 33, 40] {
+                compare(Array(head.utf8) + [UInt8](repeating: 0xFF, count: run) + Array(#"}]}"#.utf8))
+                compare(Array(head.utf8) + [UInt8](repeating: 0xFF, count: run))
+            }
+        }
+    }
+
     @Test("limits the fast path would exceed make it fall back, and the general path reports them")
     func limits() {
         var streams = StatsDecoder.Limits()

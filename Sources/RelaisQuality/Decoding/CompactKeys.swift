@@ -1,24 +1,40 @@
 // RelaisQuality: the member names the compact fast path matches (docs/quality.md §1.1, §5).
 
 
-/// A compact member name as the fast path matches it: the bytes `name":` after the opening
-/// quote, as four masked little-endian words (the longest name, `roundTripTimeMeasurements`,
-/// is 27 bytes with `":`). Including `":` makes the match exact: the name ends there.
+/// A compact member name as the fast path matches it: the bytes `,"name":` from the separator
+/// before it, as four masked little-endian words (the longest, `,"roundTripTimeMeasurements":`,
+/// is 29 bytes). Including `":` makes the match exact: the name ends there. Including the `,`
+/// checks the separator in the same compare (the fast path writes `,` over each object's `{`
+/// in its copy, so first members match too).
 struct CompactKeyPattern {
     var words: (UInt64, UInt64, UInt64, UInt64)
     var masks: (UInt64, UInt64, UInt64, UInt64)
-    /// Bytes of `name":`.
+    /// Bytes of `,"name":`.
     var length: Int
     /// 0–31: a ``StatsMetric`` slot; otherwise one of the `CompactKeys.*` codes.
     var code: Int
 
+    /// The entry after the last of a table: matches only 32 bytes of 0xFF (never valid JSON
+    /// here, and then its code makes the fast path give up; length 0 keeps the cursor), so the decoder can try the
+    /// entry after the one that matched last without checking the table's end.
+    static let sentinel = CompactKeyPattern(
+        words: (.max, .max, .max, .max), masks: (.max, .max, .max, .max), length: 0, code: CompactKeys.sentinel)
+
+    private init(words: (UInt64, UInt64, UInt64, UInt64), masks: (UInt64, UInt64, UInt64, UInt64), length: Int,
+                 code: Int)
+    {
+        (self.words, self.masks, self.length, self.code) = (words, masks, length, code)
+    }
+
     init(_ name: StaticString, code: Int) {
         var bytes = [UInt8](repeating: 0, count: 32)
         let n = name.utf8CodeUnitCount
-        for i in 0..<n { bytes[i] = name.utf8Start[i] }
-        bytes[n] = UInt8(ascii: "\"")
-        bytes[n + 1] = UInt8(ascii: ":")
-        let length = n + 2
+        bytes[0] = UInt8(ascii: ",")
+        bytes[1] = UInt8(ascii: "\"")
+        for i in 0..<n { bytes[2 + i] = name.utf8Start[i] }
+        bytes[n + 2] = UInt8(ascii: "\"")
+        bytes[n + 3] = UInt8(ascii: ":")
+        let length = n + 4
         precondition(length <= 32)
         self.length = length
         func word(_ k: Int) -> (UInt64, UInt64) {
@@ -52,13 +68,19 @@ struct CompactKeyPattern {
 /// Allocated once and never freed: the decoder reads it through a pointer (no array checks).
 struct CompactKeys: @unchecked Sendable {
     static let id = 100, kind = 101, dir = 102, codec = 103, fec = 104, streams = 105, iceState = 106
+    /// ``CompactKeyPattern/sentinel``'s code.
+    static let sentinel = 107
 
+    /// Top-level and stream member names; `topCount`/`streamCount` entries, then the sentinel.
     let top: UnsafeMutablePointer<CompactKeyPattern>
     let topCount: Int
     let stream: UnsafeMutablePointer<CompactKeyPattern>
     let streamCount: Int
-    /// Exact lowercase words, as (length, head word): what `StatsWordTable` would find.
-    let audio: UInt64, video: UInt64, inWord: UInt64, out: UInt64, opus: UInt64, vp8: UInt64
+    /// The common values with their closing quote, as little-endian words (`audio"` …): the
+    /// bytes after a value's opening quote, masked to the word's length, equal one of these
+    /// exactly when the value is that word, in lowercase, unescaped.
+    let audio: QuotedWord, video: QuotedWord, inWord: QuotedWord, out: QuotedWord, opus: QuotedWord,
+        vp8: QuotedWord
 
     static let shared = CompactKeys()
 
@@ -86,18 +108,41 @@ struct CompactKeys: @unchecked Sendable {
         for m in StatsMetric.allCases where ![.version, .timestamp, .roundTripTime, .bytesReceived].contains(m) {
             top.append(metric(m))
         }
+        topCount = top.count
+        streamCount = stream.count
+        top.append(.sentinel)
+        stream.append(.sentinel)
         self.top = .allocate(capacity: top.count)
         self.top.initialize(from: top, count: top.count)
-        topCount = top.count
         self.stream = .allocate(capacity: stream.count)
         self.stream.initialize(from: stream, count: stream.count)
-        streamCount = stream.count
-        func head(_ s: StaticString) -> UInt64 { JSONScanner.token(s).head }
-        audio = head("audio")
-        video = head("video")
-        inWord = head("in")
-        out = head("out")
-        opus = head("opus")
-        vp8 = head("vp8")
+        audio = QuotedWord("audio")
+        video = QuotedWord("video")
+        inWord = QuotedWord("in")
+        out = QuotedWord("out")
+        opus = QuotedWord("opus")
+        vp8 = QuotedWord("vp8")
     }
+}
+
+/// A short string value and its closing quote as one masked word (at most 7 bytes + `"`).
+struct QuotedWord {
+    let word: UInt64
+    let mask: UInt64
+    /// Bytes from the opening quote to after the closing one.
+    let length: Int
+
+    init(_ text: StaticString) {
+        let n = text.utf8CodeUnitCount
+        precondition(n <= 7)
+        var w: UInt64 = 0
+        for i in 0..<n { w |= UInt64(text.utf8Start[i]) << UInt64(8 * i) }
+        word = w | UInt64(UInt8(ascii: "\"")) << UInt64(8 * n)
+        mask = n == 7 ? .max : (1 << UInt64(8 * (n + 1))) - 1
+        length = n + 2
+    }
+
+    /// Whether the word after an opening quote is this value.
+    @inline(__always)
+    func matches(_ w: UInt64) -> Bool { w & mask == word }
 }

@@ -8,15 +8,19 @@ extension StatsDecoder {
     /// or the error: the fast path only ever succeeds where the general path gives the same
     /// report, and never decides an error itself.
     ///
-    /// What it saves per member: the name is compared with the expected next name (one masked
-    /// four-word compare) instead of being scanned, hashed and looked up; no whitespace skips,
-    /// no type peeking, no `StatsEntry`; values go to their slot directly.
-    mutating func decodeCompactFast(_ base: UnsafePointer<UInt8>, count: Int, into report: inout StatsReport) -> Bool {
+    /// It works on a padded, writable copy of the bytes (``PaddedReport``: no bounds checks).
+    /// Per member: one four-word compare of `,"name":` with the name expected next (separator,
+    /// name and `":` at once), the value read into its slot, one test for `}`. No whitespace
+    /// skips, no type peeking, no `StatsEntry`.
+    mutating func decodeCompactFast(_ bytes: UnsafePointer<UInt8>, count: Int, into report: inout StatsReport)
+        -> Bool
+    {
         // Member names are strings too: the general path would reject a name over the limit.
-        guard limits.maxStringBytes >= 32 else { return false }
+        guard limits.maxStringBytes >= 32, limits.maxDepth >= 3 else { return false }
+        let p = padded.load(bytes, count: count)
         let keys = CompactKeys.shared
-        var s = JSONScanner(base: base, count: count, limits: limits)
-        s.pos = 1  // `{`
+        var pos = 0
+        p[0] = UInt8(ascii: ",")  // `{`: the first member matches `,"name":` too
         var entries = 0
         var version: Double?
         var timestamp: Double?
@@ -25,51 +29,43 @@ extension StatsDecoder {
         var failed = false
         var sawStreams = false
         var next = 0
-        do {
-            while true {
-                guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
-                s.pos &+= 1
-                guard let code = Self.matchKey(&s, keys.top, keys.topCount, &next) else { return false }
-                entries &+= 1
-                switch code {
-                case CompactKeys.streams:
-                    guard try decodeStreamsFast(&s, keys, &entries, into: &report) else { return false }
-                    sawStreams = true
-                case CompactKeys.iceState:
-                    guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
-                    let token = try s.readString()
-                    switch StatsWordTable.shared.lookup(token, in: s) {
-                    case .failed, .closed: failed = true
-                    default: break
-                    }
-                default:
-                    let v: Double
-                    if let (f, end) = Self.fastDecimal(base, count, s.pos) {
-                        (v, s.pos) = (f, end)
-                    } else {
-                        guard let g = try Self.number(&s, code) else { return false }
-                        v = g
-                    }
-                    switch code {
-                    case StatsMetric.version.rawValue: version = v
-                    case StatsMetric.timestamp.rawValue: timestamp = v
-                    case StatsMetric.roundTripTime.rawValue: rtt = v
-                    case StatsMetric.bytesReceived.rawValue: transportBytes = v
-                    // currentRoundTripTime is the general path's fallback for a missing roundTripTime.
-                    case StatsMetric.currentRoundTripTime.rawValue: return false
-                    default: break
-                    }
+        while true {
+            guard let e = Self.matchKey(p + pos, keys.top, keys.topCount, &next) else { return false }
+            pos &+= e.pointee.length
+            entries &+= 1
+            let code = e.pointee.code
+            if code < 32 {
+                let v: Double
+                if let (f, end) = Self.paddedDecimal(p, pos) {
+                    (v, pos) = (f, end)
+                } else {
+                    guard let g = number(p, count, &pos, code) else { return false }
+                    v = g
                 }
-                guard s.pos < count else { return false }
-                let b = base[s.pos]
-                s.pos &+= 1
-                if b == UInt8(ascii: "}") { break }
-                guard b == UInt8(ascii: ",") else { return false }
+                switch code {
+                case StatsMetric.version.rawValue: version = v
+                case StatsMetric.timestamp.rawValue: timestamp = v
+                case StatsMetric.roundTripTime.rawValue: rtt = v
+                case StatsMetric.bytesReceived.rawValue: transportBytes = v
+                // currentRoundTripTime is the general path's fallback for a missing roundTripTime.
+                case StatsMetric.currentRoundTripTime.rawValue: return false
+                default: break
+                }
+            } else if code == CompactKeys.streams {
+                guard decodeStreamsFast(p, count, &pos, keys, &entries, into: &report) else { return false }
+                sawStreams = true
+            } else if code == CompactKeys.iceState {
+                guard p[pos] == UInt8(ascii: "\""), let (token, s) = string(p, count, &pos) else { return false }
+                switch StatsWordTable.shared.lookup(token, in: s) {
+                case .failed, .closed: failed = true
+                default: break
+                }
+            } else {
+                return false
             }
-        } catch {
-            return false
+            if p[pos] == UInt8(ascii: "}") { break }
         }
-        guard s.pos == count, sawStreams, entries <= limits.maxEntries else { return false }
+        guard pos &+ 1 == count, sawStreams, entries <= limits.maxEntries else { return false }
         if let version, version != Self.compactVersion { return false }
         report.timestampMs = timestamp
         report.transportRoundTripTime = rtt
@@ -82,88 +78,72 @@ extension StatsDecoder {
         return true
     }
 
-    private func decodeStreamsFast(_ s: inout JSONScanner, _ keys: CompactKeys, _ entries: inout Int,
-                                   into report: inout StatsReport) throws(StatsDecodeError) -> Bool
+    /// The `streams` array at `pos`, up to and including its `]`.
+    private func decodeStreamsFast(_ p: UnsafeMutablePointer<UInt8>, _ count: Int, _ pos: inout Int,
+                                   _ keys: CompactKeys, _ entries: inout Int, into report: inout StatsReport) -> Bool
     {
-        let base = s.base
-        let count = s.count
-        guard limits.maxDepth >= 3, s.pos &+ 1 < count, base[s.pos] == UInt8(ascii: "["),
-            base[s.pos &+ 1] == UInt8(ascii: "{")
-        else { return false }
-        s.pos &+= 1
+        guard p[pos] == UInt8(ascii: "[") else { return false }
+        pos &+= 1
         while true {
-            // `{"`
-            guard s.pos &+ 1 < count, base[s.pos] == UInt8(ascii: "{"), base[s.pos &+ 1] == UInt8(ascii: "\"") else {
-                return false
-            }
-            s.pos &+= 1
+            guard p[pos] == UInt8(ascii: "{"), report.streams.count < limits.maxStreams else { return false }
+            p[pos] = UInt8(ascii: ",")  // the first member matches `,"name":` too
             entries &+= 1  // the array element
             // Decoded in place, in the report's storage: a local `StreamStats` appended at the end
             // was zeroed, then copied twice (288 bytes each) on the way into the array.
-            guard report.streams.count < limits.maxStreams else { return false }
             report.streams.append(StreamStats())
             let k = report.streams.count &- 1
-            guard try decodeStreamFast(&s, keys, &entries, into: &report.streams[k]) else { return false }
+            guard decodeStreamFast(p, count, &pos, keys, &entries, into: &report.streams[k]) else { return false }
             for i in 0..<k where report.streams[i].idHash == report.streams[k].idHash { return false }
-            guard s.pos < count else { return false }
-            let b = base[s.pos]
-            s.pos &+= 1
+            let b = p[pos]
+            pos &+= 1
             if b == UInt8(ascii: "]") { return true }
             guard b == UInt8(ascii: ",") else { return false }
         }
     }
 
-    /// The members of one stream object whose `{` was consumed, up to and including its `}`.
+    /// The members of one stream object (its `{` already replaced by `,`), up to and including
+    /// its `}`.
     @inline(__always)
-    private func decodeStreamFast(_ s: inout JSONScanner, _ keys: CompactKeys, _ entries: inout Int,
-                                  into stream: inout StreamStats) throws(StatsDecodeError) -> Bool
+    private func decodeStreamFast(_ p: UnsafeMutablePointer<UInt8>, _ count: Int, _ pos: inout Int,
+                                  _ keys: CompactKeys, _ entries: inout Int, into stream: inout StreamStats) -> Bool
     {
-        let base = s.base
-        let count = s.count
         var kind: MediaKind?
         var direction: StreamDirection?
         var hasId = false
         var next = 0
         while true {
-            guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
-            s.pos &+= 1
-            guard let code = Self.matchKey(&s, keys.stream, keys.streamCount, &next) else { return false }
+            guard let e = Self.matchKey(p + pos, keys.stream, keys.streamCount, &next) else { return false }
+            pos &+= e.pointee.length
             entries &+= 1
+            let code = e.pointee.code
             if code < 32 {
                 // The common case inline; signs, exponents and long numbers out of line.
                 let v: Double
-                if let (f, end) = Self.fastDecimal(base, count, s.pos) {
-                    v = f
-                    s.pos = end
+                if let (f, end) = Self.paddedDecimal(p, pos) {
+                    (v, pos) = (f, end)
                 } else {
-                    guard let g = try Self.number(&s, code) else { return false }
+                    guard let g = number(p, count, &pos, code) else { return false }
                     v = g
                 }
                 stream.values[code] = v
                 stream.present |= 1 &<< UInt64(code)
             } else if code == CompactKeys.fec {
-                if s.matchTrue() {
-                    stream.fec = true
-                } else if s.matchFalse() {
-                    stream.fec = false
-                } else {
-                    return false
-                }
+                guard let fec = Self.bool(p, &pos) else { return false }
+                stream.fec = fec
             } else {
-                guard s.pos < count, base[s.pos] == UInt8(ascii: "\"") else { return false }
-                let token: JSONString
-                if let t = Self.shortString(&s) { token = t } else { token = try s.readString() }
-                let n = token.count
+                guard p[pos] == UInt8(ascii: "\"") else { return false }
+                // The common lowercase words in one masked compare, anything else as the scanner reads it.
+                let w = Self.word(p + (pos &+ 1))
                 switch code {
-                case CompactKeys.id:
-                    stream.idHash = s.fullHash(token)
-                    hasId = true
                 case CompactKeys.kind:
-                    if n == 5, token.head == keys.audio {
+                    if keys.audio.matches(w) {
                         kind = .audio
-                    } else if n == 5, token.head == keys.video {
+                        pos &+= keys.audio.length
+                    } else if keys.video.matches(w) {
                         kind = .video
+                        pos &+= keys.video.length
                     } else {
+                        guard let (token, s) = string(p, count, &pos) else { return false }
                         switch StatsWordTable.shared.lookup(token, in: s) {
                         case .audio: kind = .audio
                         case .video: kind = .video
@@ -171,33 +151,42 @@ extension StatsDecoder {
                         }
                     }
                 case CompactKeys.dir:
-                    if n == 2, token.head == keys.inWord {
+                    if keys.inWord.matches(w) {
                         direction = .inbound
-                    } else if n == 3, token.head == keys.out {
+                        pos &+= keys.inWord.length
+                    } else if keys.out.matches(w) {
                         direction = .outbound
+                        pos &+= keys.out.length
                     } else {
+                        guard let (token, s) = string(p, count, &pos) else { return false }
                         switch StatsWordTable.shared.lookup(token, in: s) {
                         case .inShort, .inLong: direction = .inbound
                         case .outShort, .outLong: direction = .outbound
                         default: break
                         }
                     }
-                default:  // codec
-                    if n == 4, token.head == keys.opus {
+                case CompactKeys.codec:
+                    if keys.opus.matches(w) {
                         stream.codec = .opus
-                    } else if n == 3, token.head == keys.vp8 {
+                        pos &+= keys.opus.length
+                    } else if keys.vp8.matches(w) {
                         stream.codec = .vp8
+                        pos &+= keys.vp8.length
                     } else {
+                        guard let (token, s) = string(p, count, &pos) else { return false }
                         stream.codec = StatsWordTable.shared.lookup(token, in: s)?.codec ?? .unknown
                     }
+                case CompactKeys.id:
+                    guard let (token, s) = string(p, count, &pos) else { return false }
+                    stream.idHash = s.fullHash(token)
+                    hasId = true
+                default:  // the sentinel
+                    return false
                 }
             }
-            guard s.pos < count else { return false }
-            let b = base[s.pos]
-            s.pos &+= 1
-            if b == UInt8(ascii: "}") { break }
-            guard b == UInt8(ascii: ",") else { return false }
+            if p[pos] == UInt8(ascii: "}") { break }
         }
+        pos &+= 1
         guard let kind, let direction else { return false }
         stream.kind = kind
         stream.direction = direction

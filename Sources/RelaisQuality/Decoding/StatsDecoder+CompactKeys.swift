@@ -1,59 +1,53 @@
 // RelaisQuality: matching compact member names in the fast path.
 
 extension StatsDecoder {
-    /// Matches the member name at the cursor (just after its opening quote) and consumes it
-    /// with its `":`. Tries the names expected next first, then all of them; `nil` when the
-    /// name is not one the fast path handles.
+    /// The table entry whose `,"name":` the padded bytes at `at` start with, and `next` moved
+    /// past it; `nil` when the member is not one the fast path handles (or the object ended).
+    ///
+    /// A conforming report names its members in the documented order, so the entry after the
+    /// previous match is tried first, inline (one four-word compare); only a skipped or
+    /// reordered member takes the out-of-line search. `next` may be the table's count: that
+    /// entry is the sentinel, which never matches a report the fast path accepts.
     @inline(__always)
-    static func matchKey(_ s: inout JSONScanner, _ table: UnsafeMutablePointer<CompactKeyPattern>, _ n: Int,
-                         _ next: inout Int) -> Int?
+    static func matchKey(_ at: UnsafeRawPointer, _ table: UnsafeMutablePointer<CompactKeyPattern>, _ n: Int,
+                         _ next: inout Int) -> UnsafeMutablePointer<CompactKeyPattern>?
     {
-        guard s.pos &+ 32 <= s.count else { return matchKeyNearEnd(&s, table, n, &next) }
-        guard let i = search(UnsafeRawPointer(s.base + s.pos), table, n, next) else { return nil }
-        return take(&s, table, i, &next)
-    }
-
-    /// `matchKey` for the last names of a report, where 32 bytes cannot be loaded: on a
-    /// zero-padded copy (a pattern ends in `":`, so the padding never matches).
-    private static func matchKeyNearEnd(_ s: inout JSONScanner, _ table: UnsafeMutablePointer<CompactKeyPattern>,
-                                        _ n: Int, _ next: inout Int) -> Int?
-    {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let found = withUnsafeMutableBytes(of: &words) { buf in
-            let available = s.count &- s.pos
-            for k in 0..<available { buf[k] = s.base[s.pos &+ k] }
-            return search(UnsafeRawPointer(buf.baseAddress!), table, n, next)
+        let e = table + next
+        if e.pointee.matches(at) {
+            next &+= 1
+            return e
         }
-        guard let found else { return nil }
-        return take(&s, table, found, &next)
+        return searchKey(at, table, n, &next)
     }
 
-    /// The entry whose pattern the 32 bytes at `p` start with: the eight after the previous
-    /// name first (documented order), then all. Patterns end in `":`, so at most one matches.
-    @inline(__always)
-    private static func search(_ p: UnsafeRawPointer, _ table: UnsafeMutablePointer<CompactKeyPattern>, _ n: Int,
-                               _ next: Int) -> Int?
+    /// The eight entries after the expected one (optional members left out), then all.
+    @inline(never)
+    private static func searchKey(_ at: UnsafeRawPointer, _ table: UnsafeMutablePointer<CompactKeyPattern>,
+                                  _ n: Int, _ next: inout Int) -> UnsafeMutablePointer<CompactKeyPattern>?
     {
-        var i = next
-        let ahead = min(n, next &+ 8)
+        let first = at.loadUnaligned(as: UInt64.self)
+        var i = next &+ 1
+        let ahead = min(n, next &+ 9)
         while i < ahead {
-            if table[i].matches(p) { return i }
+            if table[i].startsLike(first), table[i].matches(at) { break }
             i &+= 1
         }
-        i = 0
-        while i < n {
-            if table[i].matches(p) { return i }
-            i &+= 1
+        if i >= ahead {
+            i = 0
+            while i < n {
+                if table[i].startsLike(first), table[i].matches(at) { break }
+                i &+= 1
+            }
+            guard i < n else { return nil }
         }
-        return nil
-    }
-
-    @inline(__always)
-    private static func take(_ s: inout JSONScanner, _ table: UnsafeMutablePointer<CompactKeyPattern>, _ i: Int,
-                             _ next: inout Int) -> Int
-    {
-        s.pos &+= table[i].length
         next = i &+ 1
-        return table[i].code
+        return table + i
     }
+}
+
+extension CompactKeyPattern {
+    /// The first-word half of ``matches(_:)``: most names differ there, so a search skips
+    /// non-matching entries with one compare.
+    @inline(__always)
+    func startsLike(_ first: UInt64) -> Bool { (first ^ words.0) & masks.0 == 0 }
 }

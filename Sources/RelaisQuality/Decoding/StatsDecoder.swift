@@ -34,6 +34,10 @@ public struct StatsDecoder {
     /// Whether minified compact reports try ``decodeCompactFast(_:count:into:)`` first. Only
     /// tests turn it off, to compare the fast path with the general scanner.
     var compactFastPath = true
+    /// The compact fast path's padded copy of the report. Copies of a decoder share it, which
+    /// is harmless: nothing in it outlives one `decode` call, and a decoder is used by one
+    /// thread at a time.
+    var padded = PaddedReport()
 
     public init(limits: Limits = Limits()) {
         var l = limits
