@@ -30,7 +30,9 @@ extension StatsDecoder {
         var sawStreams = false
         var next = 0
         while true {
-            guard let e = Self.matchKey(p + pos, keys.top, keys.topCount, &next) else { return false }
+            guard let i = Self.matchKey(p + pos, keys.top, keys.topCount, next) else { return false }
+            next = i &+ 1
+            let e = keys.top + i
             pos &+= e.pointee.length
             entries &+= 1
             let code = e.pointee.code
@@ -39,8 +41,8 @@ extension StatsDecoder {
                 if let (f, end) = Self.paddedDecimal(p, pos) {
                     (v, pos) = (f, end)
                 } else {
-                    guard let g = number(p, count, &pos, code) else { return false }
-                    v = g
+                    guard let (g, end) = number(p, count, pos, code) else { return false }
+                    (v, pos) = (g, end)
                 }
                 switch code {
                 case StatsMetric.version.rawValue: version = v
@@ -55,7 +57,8 @@ extension StatsDecoder {
                 guard decodeStreamsFast(p, count, &pos, keys, &entries, into: &report) else { return false }
                 sawStreams = true
             } else if code == CompactKeys.iceState {
-                guard p[pos] == UInt8(ascii: "\""), let (token, s) = string(p, count, &pos) else { return false }
+                guard p[pos] == UInt8(ascii: "\""), let (token, s, end) = string(p, count, pos) else { return false }
+                pos = end
                 switch StatsWordTable.shared.lookup(token, in: s) {
                 case .failed, .closed: failed = true
                 default: break
@@ -112,7 +115,9 @@ extension StatsDecoder {
         var hasId = false
         var next = 0
         while true {
-            guard let e = Self.matchKey(p + pos, keys.stream, keys.streamCount, &next) else { return false }
+            guard let i = Self.matchKey(p + pos, keys.stream, keys.streamCount, next) else { return false }
+            next = i &+ 1
+            let e = keys.stream + i
             pos &+= e.pointee.length
             entries &+= 1
             let code = e.pointee.code
@@ -122,14 +127,14 @@ extension StatsDecoder {
                 if let (f, end) = Self.paddedDecimal(p, pos) {
                     (v, pos) = (f, end)
                 } else {
-                    guard let g = number(p, count, &pos, code) else { return false }
-                    v = g
+                    guard let (g, end) = number(p, count, pos, code) else { return false }
+                    (v, pos) = (g, end)
                 }
                 stream.values[code] = v
                 stream.present |= 1 &<< UInt64(code)
             } else if code == CompactKeys.fec {
-                guard let fec = Self.bool(p, &pos) else { return false }
-                stream.fec = fec
+                guard let (fec, end) = Self.bool(p, pos) else { return false }
+                (stream.fec, pos) = (fec, end)
             } else {
                 guard p[pos] == UInt8(ascii: "\"") else { return false }
                 // The common lowercase words in one masked compare, anything else as the scanner reads it.
@@ -143,7 +148,8 @@ extension StatsDecoder {
                         kind = .video
                         pos &+= keys.video.length
                     } else {
-                        guard let (token, s) = string(p, count, &pos) else { return false }
+                        guard let (token, s, end) = string(p, count, pos) else { return false }
+                        pos = end
                         switch StatsWordTable.shared.lookup(token, in: s) {
                         case .audio: kind = .audio
                         case .video: kind = .video
@@ -158,7 +164,8 @@ extension StatsDecoder {
                         direction = .outbound
                         pos &+= keys.out.length
                     } else {
-                        guard let (token, s) = string(p, count, &pos) else { return false }
+                        guard let (token, s, end) = string(p, count, pos) else { return false }
+                        pos = end
                         switch StatsWordTable.shared.lookup(token, in: s) {
                         case .inShort, .inLong: direction = .inbound
                         case .outShort, .outLong: direction = .outbound
@@ -173,11 +180,13 @@ extension StatsDecoder {
                         stream.codec = .vp8
                         pos &+= keys.vp8.length
                     } else {
-                        guard let (token, s) = string(p, count, &pos) else { return false }
+                        guard let (token, s, end) = string(p, count, pos) else { return false }
+                        pos = end
                         stream.codec = StatsWordTable.shared.lookup(token, in: s)?.codec ?? .unknown
                     }
                 case CompactKeys.id:
-                    guard let (token, s) = string(p, count, &pos) else { return false }
+                    guard let (token, s, end) = string(p, count, pos) else { return false }
+                    pos = end
                     stream.idHash = s.fullHash(token)
                     hasId = true
                 default:  // the sentinel

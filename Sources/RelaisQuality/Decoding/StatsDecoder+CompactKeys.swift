@@ -1,8 +1,9 @@
 // RelaisQuality: matching compact member names in the fast path.
 
 extension StatsDecoder {
-    /// The table entry whose `,"name":` the padded bytes at `at` start with, and `next` moved
-    /// past it; `nil` when the member is not one the fast path handles (or the object ended).
+    /// The index of the table entry whose `,"name":` the padded bytes at `at` start with;
+    /// `nil` when the member is not one the fast path handles (or the object ended). Plain
+    /// values in and out (no `inout`), so that the caller keeps its cursors in registers.
     ///
     /// A conforming report names its members in the documented order, so the entry after the
     /// previous match is tried first, inline (one four-word compare); only a skipped or
@@ -10,20 +11,16 @@ extension StatsDecoder {
     /// entry is the sentinel, which never matches a report the fast path accepts.
     @inline(__always)
     static func matchKey(_ at: UnsafeRawPointer, _ table: UnsafeMutablePointer<CompactKeyPattern>, _ n: Int,
-                         _ next: inout Int) -> UnsafeMutablePointer<CompactKeyPattern>?
+                         _ next: Int) -> Int?
     {
-        let e = table + next
-        if e.pointee.matches(at) {
-            next &+= 1
-            return e
-        }
-        return searchKey(at, table, n, &next)
+        if table[next].matches(at) { return next }
+        return searchKey(at, table, n, next)
     }
 
     /// The eight entries after the expected one (optional members left out), then all.
     @inline(never)
     private static func searchKey(_ at: UnsafeRawPointer, _ table: UnsafeMutablePointer<CompactKeyPattern>,
-                                  _ n: Int, _ next: inout Int) -> UnsafeMutablePointer<CompactKeyPattern>?
+                                  _ n: Int, _ next: Int) -> Int?
     {
         let first = at.loadUnaligned(as: UInt64.self)
         var i = next &+ 1
@@ -40,8 +37,7 @@ extension StatsDecoder {
             }
             guard i < n else { return nil }
         }
-        next = i &+ 1
-        return table + i
+        return i
     }
 }
 

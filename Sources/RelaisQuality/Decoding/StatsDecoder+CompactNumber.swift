@@ -80,10 +80,10 @@ extension StatsDecoder {
     }
 
     /// A number value the fast decimal does not take (signs, exponents, long runs), read by the
-    /// scanner, which validates the grammar; `nil` for anything the general path must judge
-    /// (not a number, `null`, a negative counter, an error).
+    /// scanner, which validates the grammar, and the position after it; `nil` for anything the
+    /// general path must judge (not a number, `null`, a negative counter, an error).
     @inline(never)
-    func number(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: inout Int, _ code: Int) -> Double? {
+    func number(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int, _ code: Int) -> (value: Double, end: Int)? {
         var s = JSONScanner(base: p, count: count, limits: limits)
         s.pos = pos
         guard pos < count else { return nil }
@@ -91,50 +91,41 @@ extension StatsDecoder {
         guard b &- 0x30 < 10 || (b == UInt8(ascii: "-") && p[pos &+ 1] &- 0x30 < 10) else { return nil }
         guard let v = try? s.readNumber() else { return nil }
         if v < 0, code != StatsMetric.packetsLost.rawValue { return nil }
-        pos = s.pos
-        return v
+        return (v, s.pos)
     }
 
-    /// The string value at `pos` (its opening quote) as the scanner reads it, and `pos` moved
-    /// past it; `nil` if the general path must judge it. A token of at most 7 plain bytes takes
+    /// The string value at `pos` (its opening quote) as the scanner reads it, and the position
+    /// after it; `nil` if the general path must judge it. A token of at most 7 plain bytes takes
     /// one load (its first special byte is the closing quote; the fast path runs only when
     /// `maxStringBytes` ≥ 32, so the limit cannot apply).
     @inline(__always)
-    func string(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: inout Int) -> (JSONString, JSONScanner)? {
+    func string(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int) -> (JSONString, JSONScanner, end: Int)? {
         let s = JSONScanner(base: p, count: count, limits: limits)
         let start = pos &+ 1
         let special = JSONScanner.specialBytes(Self.word(p + start))
         if special != 0 {
             let n = special.trailingZeroBitCount &>> 3
-            if p[start &+ n] == UInt8(ascii: "\"") {
-                pos = start &+ n &+ 1
-                return (s.token(start, start &+ n), s)
-            }
+            if p[start &+ n] == UInt8(ascii: "\"") { return (s.token(start, start &+ n), s, start &+ n &+ 1) }
         }
-        return longString(p, count, &pos)
+        return longString(p, count, pos)
     }
 
     @inline(never)
-    private func longString(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: inout Int) -> (JSONString, JSONScanner)? {
+    private func longString(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int)
+        -> (JSONString, JSONScanner, end: Int)?
+    {
         var s = JSONScanner(base: p, count: count, limits: limits)
         s.pos = pos
         guard let token = try? s.readString() else { return nil }
-        pos = s.pos
-        return (token, s)
+        return (token, s, s.pos)
     }
 
-    /// `true` or `false` at `pos`, and `pos` moved past it.
+    /// `true` or `false` at `pos`, and the position after it.
     @inline(__always)
-    static func bool(_ p: UnsafePointer<UInt8>, _ pos: inout Int) -> Bool? {
+    static func bool(_ p: UnsafePointer<UInt8>, _ pos: Int) -> (Bool, end: Int)? {
         let w = word(p + pos)
-        if w & 0xFFFF_FFFF == 0x6575_7274 {  // "true"
-            pos &+= 4
-            return true
-        }
-        if w & 0xFF_FFFF_FFFF == 0x65_736C_6166 {  // "false"
-            pos &+= 5
-            return false
-        }
+        if w & 0xFFFF_FFFF == 0x6575_7274 { return (true, pos &+ 4) }  // "true"
+        if w & 0xFF_FFFF_FFFF == 0x65_736C_6166 { return (false, pos &+ 5) }  // "false"
         return nil
     }
 }
