@@ -1,0 +1,52 @@
+@testable import RelaisQuality
+
+/// The decoders both share one process, as a shard's decoder serves report after report: the
+/// fast path's padded copy and the getStats() scratch arrays are reused across inputs.
+nonisolated(unsafe) var fast = StatsDecoder()
+nonisolated(unsafe) var general: StatsDecoder = {
+    var d = StatsDecoder()
+    d.compactFastPath = false
+    return d
+}()
+nonisolated(unsafe) let shard = QualityShard()
+nonisolated(unsafe) var now: Int64 = 0
+
+/// Feeds arbitrary bytes to the stats decoder (compact fast path, general scanner, getStats()
+/// linking) and the shard. Invariants: no crash or out-of-bounds read (ASan), and the compact
+/// fast path never changes a result: with and without it, the same report field for field, or
+/// the same error. The report then goes through a shard, as `stats` messages do.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzStatsDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    var a = StatsReport()
+    var b = StatsReport()
+    let x = Result { () throws(StatsDecodeError) in try fast.decode(bytes, into: &a) }
+    let y = Result { () throws(StatsDecodeError) in try general.decode(bytes, into: &b) }
+    switch (x, y) {
+    case (.success, .success):
+        precondition(same(a, b), "the compact fast path changed a report")
+    case (.failure(let e), .failure(let f)):
+        precondition(e == f, "the compact fast path changed an error: \(e) vs \(f)")
+    default:
+        preconditionFailure("the compact fast path changed the outcome: \(x) vs \(y)")
+    }
+    now += 2_000
+    _ = try? shard.ingest(visit: "v", participant: size % 2 == 0 ? "a" : "b", peer: nil, report: bytes, nowMs: now)
+    return 0
+}
+
+/// Every field of two reports, every slot of every stream, bit for bit.
+func same(_ x: StatsReport, _ y: StatsReport) -> Bool {
+    guard x.format == y.format, x.timestampMs?.bitPattern == y.timestampMs?.bitPattern,
+        x.transportRoundTripTime?.bitPattern == y.transportRoundTripTime?.bitPattern,
+        x.transportBytesReceived?.bitPattern == y.transportBytesReceived?.bitPattern,
+        x.connectionFailed == y.connectionFailed, x.streams.count == y.streams.count
+    else { return false }
+    for (s, t) in zip(x.streams, y.streams) {
+        guard s.kind == t.kind, s.direction == t.direction, s.codec == t.codec, s.fec == t.fec,
+            s.idHash == t.idHash, s.codecIdentity == t.codecIdentity, s.present == t.present
+        else { return false }
+        for i in 0..<StatsMetric.slotCount where s.values[i].bitPattern != t.values[i].bitPattern { return false }
+    }
+    return true
+}
