@@ -202,6 +202,23 @@ struct CompactFastPathTests {
         #expect(try decoder.decode(Array(large.utf8)).streams.count == 32)
     }
 
+    @Test("a decoder learning member orders (name hints) decodes alternating shapes as the general path does")
+    func alternatingShapes() throws {
+        var decoder = StatsDecoder()
+        var general = StatsDecoder()
+        general.compactFastPath = false
+        // Reordered members and streams in a different order each time: every hint is wrong
+        // half of the time, and must only cost a search.
+        let shapes = [Self.documented, Self.fastInputs[2], Self.benchmark, Self.fastInputs[4], Self.fastInputs[7]]
+        for round in 0..<20 {
+            for text in (round % 2 == 0 ? shapes : shapes.reversed()) {
+                let bytes = Array(text.utf8)
+                #expect(fastPathTakes(text))
+                #expect(Self.same(try decoder.decode(bytes), try general.decode(bytes)))
+            }
+        }
+    }
+
     @Test("0xFF bytes where the name tables' end marker is tried fall back and give the general path's result")
     func endMarkerBytes() {
         // The end marker (32 bytes of 0xFF) is tried right after each table's last entry:

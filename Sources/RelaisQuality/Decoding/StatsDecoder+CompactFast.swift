@@ -28,10 +28,14 @@ extension StatsDecoder {
         var transportBytes: Double?
         var failed = false
         var sawStreams = false
-        var next = 0
+        let hints = self.hints.top
+        var prev = CompactNameHints.first
+        var next = Int(hints[prev])
         while true {
             guard let i = Self.matchKey(p + pos, keys.top, keys.topCount, next) else { return false }
-            next = i &+ 1
+            if i != next { hints[prev] = UInt8(truncatingIfNeeded: i) }
+            prev = i
+            next = Int(hints[i])
             let e = keys.top + i
             pos &+= e.pointee.length
             entries &+= 1
@@ -95,7 +99,8 @@ extension StatsDecoder {
             // was zeroed, then copied twice (288 bytes each) on the way into the array.
             report.streams.append(StreamStats())
             let k = report.streams.count &- 1
-            guard decodeStreamFast(p, count, &pos, keys, &entries, into: &report.streams[k]) else { return false }
+            let hints = self.hints.stream(k)
+            guard decodeStreamFast(p, count, &pos, keys, &entries, hints, into: &report.streams[k]) else { return false }
             for i in 0..<k where report.streams[i].idHash == report.streams[k].idHash { return false }
             let b = p[pos]
             pos &+= 1
@@ -108,15 +113,19 @@ extension StatsDecoder {
     /// its `}`.
     @inline(__always)
     private func decodeStreamFast(_ p: UnsafeMutablePointer<UInt8>, _ count: Int, _ pos: inout Int,
-                                  _ keys: CompactKeys, _ entries: inout Int, into stream: inout StreamStats) -> Bool
+                                  _ keys: CompactKeys, _ entries: inout Int, _ hints: UnsafeMutablePointer<UInt8>,
+                                  into stream: inout StreamStats) -> Bool
     {
         var kind: MediaKind?
         var direction: StreamDirection?
         var hasId = false
-        var next = 0
+        var prev = CompactNameHints.first
+        var next = Int(hints[prev])
         while true {
             guard let i = Self.matchKey(p + pos, keys.stream, keys.streamCount, next) else { return false }
-            next = i &+ 1
+            if i != next { hints[prev] = UInt8(truncatingIfNeeded: i) }
+            prev = i
+            next = Int(hints[i])
             let e = keys.stream + i
             pos &+= e.pointee.length
             entries &+= 1

@@ -38,6 +38,8 @@ public struct StatsDecoder {
     /// is harmless: nothing in it outlives one `decode` call, and a decoder is used by one
     /// thread at a time.
     var padded = PaddedReport()
+    /// The member order the fast path saw last, per stream position (shared by copies, like `padded`).
+    var hints = CompactNameHints()
 
     public init(limits: Limits = Limits()) {
         var l = limits
