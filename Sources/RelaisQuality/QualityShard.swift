@@ -112,10 +112,7 @@ public final class QualityShard {
     /// Moves `p` to window `w`; a window it closes goes into the visit's summary and the fleet. True if the
     /// participant's level changed.
     private func advance(_ p: ParticipantState, to w: Int64, in visit: VisitState) -> Bool {
-        let closing = p.openWindow
-        let advanced = p.advance(to: w, visit: visit)
-        if let c = advanced.contribution { visit.fold(c, window: closing, fleet: &fleet) }
-        return advanced.changed
+        p.advance(to: w, visit: visit, fleet: &fleet)
     }
 
     private func forgetRecent() {
