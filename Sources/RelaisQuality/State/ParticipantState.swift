@@ -110,6 +110,7 @@ struct PeerValues {
             guard let i = peers.firstIndex(of: peer) else { return nil }
             return values[i]
         }
+        @inline(__always)
         set {
             if let i = peers.firstIndex(of: peer) {
                 if let newValue { values[i] = newValue } else { peers.remove(at: i); values.remove(at: i) }
