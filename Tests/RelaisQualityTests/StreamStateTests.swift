@@ -33,7 +33,7 @@ struct StreamStateTests {
         _ = s.update(Self.sample(t: 5000, received: 1250, lost: 14), fallbackRttSeconds: 0.1)
         let aScore = s.closeWindow(fallbackRttSeconds: 0.1, expectation: nil)
         let a = try #require(aScore)
-        #expect(close(a.lossPct, 1.5748))
+        #expect(close(a.lossPct ?? .nan, 1.5748))
         _ = s.update(Self.sample(t: 10000, received: 1500, lost: 12), fallbackRttSeconds: 0.1)
         let bScore = s.closeWindow(fallbackRttSeconds: 0.1, expectation: nil)
         let b = try #require(bScore)
@@ -71,12 +71,12 @@ struct StreamStateTests {
         _ = s.update(Self.sample(t: 5000, received: 1245, lost: 5), fallbackRttSeconds: 0.05)
         let speechScore = s.closeWindow(fallbackRttSeconds: 0.05, expectation: nil)
         let speech = try #require(speechScore)
-        #expect(close(speech.lossPct, 2.0))
+        #expect(close(speech.lossPct ?? .nan, 2.0))
         _ = s.update(Self.sample(t: 10000, received: 1249, lost: 9), fallbackRttSeconds: 0.05)
         let silenceScore = s.closeWindow(fallbackRttSeconds: 0.05, expectation: nil)
         let silence = try #require(silenceScore)
         #expect(silence.audio?.dtx == true)
-        #expect(close(silence.lossPct, 2.0))
+        #expect(close(silence.lossPct ?? .nan, 2.0))
         #expect(silence.expectedPackets == 0)
     }
 
@@ -87,5 +87,13 @@ struct StreamStateTests {
         _ = s.update(Self.sample(t: 5000, received: 1000, lost: 0), fallbackRttSeconds: 0.05)
         let score = s.closeWindow(fallbackRttSeconds: 0.05, expectation: nil)
         #expect(score == nil)
+    }
+}
+
+extension StreamState {
+    /// This stream's score on its own (`nil`: not scored), as its participant folds it in.
+    mutating func closeWindow(fallbackRttSeconds: Double?, expectation: VideoExpectation?) -> WindowScores? {
+        var scores = WindowScores()
+        return closeWindow(fallbackRttSeconds: fallbackRttSeconds, expectation: expectation, into: &scores) ? scores : nil
     }
 }

@@ -53,18 +53,3 @@ public struct ParticipantQuality: Sendable, Equatable {
         self.video = video
     }
 }
-
-/// One inbound stream's score for one window (internal: the participant keeps the worst).
-struct StreamScore {
-    var kind: MediaKind
-    var mos: Double
-    var limitedBy: LimitingFactor?
-    var audio: AudioQuality?
-    var video: VideoQuality?
-    /// For the visit's total loss (Σ lost / Σ expected).
-    var lostPackets: Double
-    var expectedPackets: Double
-    var rttMs: Double?
-    var jitterMs: Double?
-    var lossPct: Double
-}

@@ -1,15 +1,15 @@
 // RelaisQuality: closing a participant's window: worst stream, LOST detection, level.
 
 extension ParticipantState {
-    /// Closes the open window and any empty windows up to (not including) `window`.
-    /// Returns whether the level changed and what the closed window contributes to the visit.
-    func advance(to window: Int64, visit: VisitState) -> (changed: Bool, contribution: ParticipantWindow?) {
-        guard window > openWindow else { return (false, nil) }
+    /// Closes the open window and any empty windows up to (not including) `window`; what the
+    /// closed window contributes goes straight into `visit` and `fleet` (the shard's sketches).
+    /// Returns whether the level changed.
+    func advance(to window: Int64, visit: VisitState, fleet: inout QualitySketches) -> Bool {
+        guard window > openWindow else { return false }
         let closing = openWindow
-        let result = closeWindow(visit: visit)
+        var changed = closeWindow(visit: visit, fleet: &fleet)
         // Windows skipped entirely (no report, no tick) count towards staleness.
         let skipped = window - closing - 1
-        var changed = result.changed
         if skipped > 0 {
             windowsWithoutReport += Int(min(skipped, 1_000))
             if hasScored, windowsWithoutReport >= QualityMethod.staleWindowsForLost {
@@ -18,45 +18,29 @@ extension ParticipantState {
             }
         }
         openWindow = window
-        return (changed, result.contribution)
+        return changed
     }
 
-    private func closeWindow(visit: VisitState) -> (changed: Bool, contribution: ParticipantWindow?) {
-        var worst: StreamScore?
-        var worstAudio: AudioQuality?
-        var worstVideo: VideoQuality?
-        var lost = 0.0
-        var expected = 0.0
-        var rtt: Double?
-        var jitter: Double?
-        var loss: Double?
-        // Moved out of the class for the loop: one property access instead of several per stream,
-        // and no access to `self.streams` overlaps the loop's (see `apply`).
-        var streams = self.streams
-        self.streams = []
-        defer { self.streams = streams }
-        for i in 0..<streams.count {
-            let fallback = fallbackRtt[streams[i].peer]
-            // Only inbound video without stated expectations reads the sender's (a hashed lookup).
-            let expectation = streams[i].kind == .video && streams[i].direction == .inbound
-                && streams[i].statedExpected == nil ? visit.expectations[streams[i].expectationKey] : nil
-            guard let score = streams[i].closeWindow(fallbackRttSeconds: fallback, expectation: expectation)
-            else { continue }
-            if score.mos < worst?.mos ?? .infinity { worst = score }
-            if let a = score.audio, a.mos < worstAudio?.mos ?? .infinity { worstAudio = a }
-            if let v = score.video, v.mos < worstVideo?.mos ?? .infinity { worstVideo = v }
-            lost += score.lostPackets
-            expected += score.expectedPackets
-            if let r = score.rttMs { rtt = max(rtt ?? r, r) }
-            if let j = score.jitterMs { jitter = max(jitter ?? j, j) }
-            loss = max(loss ?? score.lossPct, score.lossPct)
+    private func closeWindow(visit: VisitState, fleet: inout QualitySketches) -> Bool {
+        var scores = WindowScores()
+        // Streams scored in place through a buffer pointer, one access to `self.streams` that
+        // nothing else touches meanwhile (see `apply`): moving the array out and back for the
+        // loop cost a retain, a release and a uniqueness check per window.
+        streams.withUnsafeMutableBufferPointer { streams in
+            for i in streams.indices {
+                let fallback = fallbackRtt[streams[i].peer]
+                // Only inbound video without stated expectations reads the sender's (a hashed lookup).
+                let expectation = streams[i].kind == .video && streams[i].direction == .inbound
+                    && streams[i].statedExpected == nil ? visit.expectations[streams[i].expectationKey] : nil
+                streams[i].closeWindow(fallbackRttSeconds: fallback, expectation: expectation, into: &scores)
+            }
         }
         windowsWithoutReport = reportsInWindow == 0 ? windowsWithoutReport + 1 : 0
         var candidate: QualityLevel?
         if failedInWindow {
             candidate = .lost
-        } else if let worst {
-            candidate = QualityLevel(mos: worst.mos)
+        } else if let worst = scores.mos {
+            candidate = QualityLevel(mos: worst)
         } else if hasScored, reportsInWindow > 0, transportGrew == false {
             // Reports arrive but nothing at all arrives on the wire, not even RTCP: media is gone.
             candidate = .lost
@@ -66,18 +50,20 @@ extension ParticipantState {
         reportsInWindow = 0
         failedInWindow = false
         transportGrew = nil
-        guard let candidate else { return (false, nil) }
+        guard let candidate else { return false }
         let changed = level.update(candidate)
         quality.level = level.level
-        if let worst {
+        if let worst = scores.mos {
             hasScored = true
-            quality.mos = worst.mos
-            quality.limitedBy = worst.limitedBy
-            quality.audio = worstAudio
-            quality.video = worstVideo
+            quality.mos = worst
+            quality.limitedBy = scores.limitedBy
+            quality.audio = scores.audio
+            quality.video = scores.video
         }
-        let contribution = ParticipantWindow(level: level.level, mos: worst?.mos, rttMs: rtt, jitterMs: jitter,
-                                             lossPct: loss, lostPackets: lost, expectedPackets: expected)
-        return (changed, contribution)
+        visit.fold(ParticipantWindow(level: level.level, mos: scores.mos, rttMs: scores.rttMs, jitterMs: scores.jitterMs,
+                                     lossPct: scores.lossPct, lostPackets: scores.lostPackets,
+                                     expectedPackets: scores.expectedPackets),
+                   window: openWindow, fleet: &fleet)
+        return changed
     }
 }

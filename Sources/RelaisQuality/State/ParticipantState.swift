@@ -46,8 +46,9 @@ final class ParticipantState {
     @inline(__always)
     static func pairKey(sender: UInt64, receiver: UInt64) -> UInt64 { (sender &* 0xC2B2_AE3D_27D4_EB4F) ^ receiver }
 
-    /// Feeds one decoded report (the window was already advanced by the caller).
-    func apply(_ report: StatsReport, peer: UInt64, visit: VisitState) {
+    /// Feeds one decoded report (the window was already advanced by the caller). `report` is
+    /// `inout` only to be borrowed in place (see `QualityShard`); it is not modified.
+    func apply(_ report: inout StatsReport, peer: UInt64, visit: VisitState) {
         reportsInWindow += 1
         if report.connectionFailed { failedInWindow = true }
         if let bytes = report.transportBytesReceived {
@@ -56,24 +57,24 @@ final class ParticipantState {
             }
             lastTransportBytes[peer] = bytes
         }
-        // Report-level RTT: the RTCP round trip of what this participant sends on the same peer
-        // connection (end to end, same path in P2P), else the ICE round trip.
-        var rttSum = 0.0
-        var rttCount = 0.0
-        for s in report.streams where s.direction == .outbound {
-            if let r = s[.roundTripTime] {
-                rttSum += r
-                rttCount += 1
-            }
-        }
-        let reportRtt = rttCount > 0 ? rttSum / rttCount : report.transportRoundTripTime
-        if let reportRtt { fallbackRtt[peer] = reportRtt }
-        let fallback = reportRtt ?? fallbackRtt[peer]  // what was just stored, without a second scan
         // The report's streams are read in place (by pointer): see `StreamState.update(at:fallbackRttSeconds:)`.
-        // Our stream is updated in place through a buffer pointer, one short access to `self.streams`
-        // (nothing else touches it meanwhile): moving the array out to a local and back for the loop
-        // cost a retain and two releases per report.
         report.streams.withUnsafeBufferPointer { reported in
+            // Report-level RTT: the RTCP round trip of what this participant sends on the same peer
+            // connection (end to end, same path in P2P), else the ICE round trip.
+            var rttSum = 0.0
+            var rttCount = 0.0
+            for j in reported.indices where reported[j].direction == .outbound {
+                if let r = reported[j][.roundTripTime] {
+                    rttSum += r
+                    rttCount += 1
+                }
+            }
+            let reportRtt = rttCount > 0 ? rttSum / rttCount : report.transportRoundTripTime
+            if let reportRtt { fallbackRtt[peer] = reportRtt }
+            let fallback = reportRtt ?? fallbackRtt[peer]  // what was just stored, without a second scan
+            // Our stream is updated in place through a buffer pointer, one short access to
+            // `self.streams` (nothing else touches it meanwhile): moving the array out to a local
+            // and back for the loop cost a retain and two releases per report.
             for j in reported.indices {
                 let s = reported.baseAddress! + j
                 let key = Self.streamKey(peer: peer, id: s.pointee.idHash)
@@ -109,6 +110,7 @@ struct PeerValues {
             guard let i = peers.firstIndex(of: peer) else { return nil }
             return values[i]
         }
+        @inline(__always)
         set {
             if let i = peers.firstIndex(of: peer) {
                 if let newValue { values[i] = newValue } else { peers.remove(at: i); values.remove(at: i) }

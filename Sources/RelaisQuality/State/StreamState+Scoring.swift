@@ -8,21 +8,27 @@ extension StreamState {
         var fps: Double?
     }
 
-    /// Scores the window and clears it. `nil` when the stream was not active in the window
-    /// (no delta, or no packets at all: muted, DTX with no comfort noise, paused video); the
-    /// participant then scores on its other streams.
-    mutating func closeWindow(fallbackRttSeconds: Double?, expectation: VideoExpectation?) -> StreamScore? {
+    /// Scores the window into `scores` and clears it. False (nothing added) when the stream was
+    /// not active in the window (no delta, or no packets at all: muted, DTX with no comfort noise,
+    /// paused video); the participant then scores on its other streams.
+    @discardableResult
+    mutating func closeWindow(fallbackRttSeconds: Double?, expectation: VideoExpectation?,
+                              into scores: inout WindowScores) -> Bool
+    {
         defer { window.clear() }
-        guard direction == .inbound, window.deltas > 0, window.elapsedMs > 0 else { return nil }
+        guard direction == .inbound, window.deltas > 0, window.elapsedMs > 0 else { return false }
         let received = max(0, window.packets)
-        guard received > 0 else { return nil }
+        guard received > 0 else { return false }
         switch kind {
-        case .audio: return scoreAudio(received: received, fallbackRttSeconds: fallbackRttSeconds)
-        case .video: return scoreVideo(received: received, fallbackRttSeconds: fallbackRttSeconds, expectation: expectation)
+        case .audio: scoreAudio(received: received, fallbackRttSeconds: fallbackRttSeconds, into: &scores)
+        case .video:
+            scoreVideo(received: received, fallbackRttSeconds: fallbackRttSeconds, expectation: expectation,
+                       into: &scores)
         }
+        return true
     }
 
-    private mutating func scoreAudio(received: Double, fallbackRttSeconds: Double?) -> StreamScore {
+    private mutating func scoreAudio(received: Double, fallbackRttSeconds: Double?, into scores: inout WindowScores) {
         let dtx = received + window.lost < QualityMethod.dtxMinimumPackets
         let lossPct: Double
         if dtx {
@@ -40,16 +46,19 @@ extension StreamState {
         let r = smoothed.update(raw.r)
         let mos = EModel.mos(r: r)
         let jitterBuffer = jbMs ?? 2000 * jitterS
-        let audio = AudioQuality(mos: mos, r: r, lossPct: lossPct, rttMs: rttMs, jitterMs: 1000 * jitterS,
-                                 jitterBufferMs: jitterBuffer, dtx: dtx)
-        return StreamScore(kind: .audio, mos: mos, limitedBy: LimitingFactor.audio(raw, jitterBufferMs: jitterBuffer),
-                           audio: audio, video: nil, lostPackets: dtx ? 0 : window.lost,
-                           expectedPackets: dtx ? 0 : received + window.lost, rttMs: rttMs,
-                           jitterMs: 1000 * jitterS, lossPct: lossPct)
+        if scores.add(mos: mos, lostPackets: dtx ? 0 : window.lost, expectedPackets: dtx ? 0 : received + window.lost,
+                      rttMs: rttMs, jitterMs: 1000 * jitterS, lossPct: lossPct)
+        {
+            scores.limitedBy = LimitingFactor.audio(raw, jitterBufferMs: jitterBuffer)
+        }
+        if mos < scores.audio?.mos ?? .infinity {
+            scores.audio = AudioQuality(mos: mos, r: r, lossPct: lossPct, rttMs: rttMs, jitterMs: 1000 * jitterS,
+                                        jitterBufferMs: jitterBuffer, dtx: dtx)
+        }
     }
 
-    private mutating func scoreVideo(received: Double, fallbackRttSeconds: Double?, expectation: VideoExpectation?)
-        -> StreamScore
+    private mutating func scoreVideo(received: Double, fallbackRttSeconds: Double?, expectation: VideoExpectation?,
+                                     into scores: inout WindowScores)
     {
         let seconds = window.elapsedMs / 1000
         let bitrate = 8 * max(0, window.bytes) / seconds
@@ -68,10 +77,14 @@ extension StreamState {
         let mos = smoothed.update(raw.mos)
         let rttMs = (window.meanRttSeconds ?? fallbackRttSeconds).map { $0 * 1000 }
         let jitterMs = window.meanJitterSeconds.map { $0 * 1000 }
-        let video = VideoQuality(mos: mos, bitrateKbps: bitrate / 1000, fps: fps, freezePct: 100 * freeze,
-                                 lossPct: lossPct, rttMs: rttMs, jitterMs: jitterMs)
-        return StreamScore(kind: .video, mos: mos, limitedBy: LimitingFactor.video(raw), audio: nil, video: video,
-                           lostPackets: window.lost, expectedPackets: received + window.lost, rttMs: rttMs,
-                           jitterMs: jitterMs, lossPct: lossPct)
+        if scores.add(mos: mos, lostPackets: window.lost, expectedPackets: received + window.lost, rttMs: rttMs,
+                      jitterMs: jitterMs, lossPct: lossPct)
+        {
+            scores.limitedBy = LimitingFactor.video(raw)
+        }
+        if mos < scores.video?.mos ?? .infinity {
+            scores.video = VideoQuality(mos: mos, bitrateKbps: bitrate / 1000, fps: fps, freezePct: 100 * freeze,
+                                        lossPct: lossPct, rttMs: rttMs, jitterMs: jitterMs)
+        }
     }
 }

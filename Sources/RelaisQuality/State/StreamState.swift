@@ -9,9 +9,9 @@ struct StreamState {
     let peer: UInt64
     /// Key of the (sender, receiver) pair whose expected video size applies (see VisitState).
     let expectationKey: UInt64
-    /// The last accepted report, valid when `hasBaseline`. Not an optional: `if let` on an
-    /// optional 270-byte struct copies it, and this is read on every report.
-    var baseline = StreamStats()
+    /// The counters of the last accepted report, valid when `hasBaseline`. Not an optional:
+    /// `if let` on an optional struct copies it, and this is read on every report.
+    var baseline = StreamBaseline()
     var hasBaseline = false
     var window = StreamWindow()
     /// Smoothed R for audio, smoothed MOS for video.
@@ -55,36 +55,36 @@ struct StreamState {
             statedExpected = (w, h, s.pointee[.expectedFps])
         }
         guard hasBaseline else {
-            baseline = s.pointee
+            baseline = StreamBaseline(s)
             hasBaseline = true
             return .baseline
         }
         if s.pointee.codecIdentity != baseline.codecIdentity {
-            return rebaseline(s.pointee, as: .counterReset)
+            return rebaseline(s, as: .counterReset)
         }
         guard let t1 = s.pointee[.timestamp], let t0 = baseline[.timestamp] else {
-            return rebaseline(s.pointee, as: .counterReset)
+            return rebaseline(s, as: .counterReset)
         }
         if t1 == t0 {
             window.dropped += 1
             return .stalled
         }
-        if t1 < t0 { return rebaseline(s.pointee, as: .timestampBackwards) }
+        if t1 < t0 { return rebaseline(s, as: .timestampBackwards) }
         // Any monotonic counter going down means the sender or receiver restarted counting.
         if decreased(.packetsReceived, s) || decreased(.packetsSent, s)
             || decreased(.bytesReceived, s) || decreased(.bytesSent, s)
             || decreased(.framesDecoded, s) || decreased(.jitterBufferEmittedCount, s)
             || decreased(.totalFreezesDuration, s)
         {
-            return rebaseline(s.pointee, as: .counterReset)
+            return rebaseline(s, as: .counterReset)
         }
         accumulate(s, elapsedMs: t1 - t0, fallbackRttSeconds: fallbackRttSeconds)
-        baseline = s.pointee
+        baseline = StreamBaseline(s)
         return .delta
     }
 
-    private mutating func rebaseline(_ s: StreamStats, as outcome: StreamUpdate) -> StreamUpdate {
-        baseline = s
+    private mutating func rebaseline(_ s: UnsafePointer<StreamStats>, as outcome: StreamUpdate) -> StreamUpdate {
+        baseline = StreamBaseline(s)
         window.resets += 1
         return outcome
     }
@@ -105,7 +105,8 @@ struct StreamState {
 
     /// Adds the deltas from the baseline to `s` to the window. A method on `self` (not a static
     /// taking the window, `maxSeenFps` and the baseline as arguments): passed as an argument next
-    /// to `inout` parts of the same struct, the 270-byte baseline was copied (memcpy) per report.
+    /// to `inout` parts of the same struct, the baseline (then a whole 288-byte `StreamStats`)
+    /// was copied (memcpy) per report.
     @inline(__always)
     private mutating func accumulate(_ s: UnsafePointer<StreamStats>, elapsedMs: Double, fallbackRttSeconds: Double?) {
         window.deltas += 1

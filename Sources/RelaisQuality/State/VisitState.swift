@@ -8,13 +8,14 @@ final class VisitState {
     @exclusivity(unchecked) var participants: [String: ParticipantState] = [:]
     /// Expected video size/fps per (sender, receiver), from the sender's outbound report.
     @exclusivity(unchecked) var expectations: [UInt64: StreamState.VideoExpectation] = [:]
-    @exclusivity(unchecked) var series: [QualityPoint] = []
+    @exclusivity(unchecked) var series = PointSeries(capacity: VisitState.maxPoints, chunkSize: VisitState.maxPoints / 12)
     @exclusivity(unchecked) var summary = VisitSummary()
     /// Window whose point is being accumulated.
     @exclusivity(unchecked) var pointWindow: Int64
     @exclusivity(unchecked) private var point = PointAccumulator()
 
-    /// Series length cap: 24 h of 5 s windows. Older points are dropped (the store keeps them).
+    /// Series length cap: 24 h of 5 s windows. When it is reached the oldest quarter is dropped
+    /// (the store keeps them).
     static let maxPoints = 17_280
 
     init(id: String, nowWindow: Int64) {
@@ -47,7 +48,6 @@ final class VisitState {
         let p = QualityPoint(startMs: pointWindow * QualityMethod.windowMs, durationMs: QualityMethod.windowMs,
                              level: point.level, mos: point.mos, rttMs: point.rtt, jitterMs: point.jitter,
                              lossPct: point.loss, scoredParticipants: point.scored)
-        if series.count >= Self.maxPoints { series.removeFirst(Self.maxPoints / 4) }
         series.append(p)
         summary.record(p)
         point = PointAccumulator()
@@ -69,7 +69,7 @@ final class VisitState {
         return VisitQualitySnapshot(visit: id, level: c.level, mos: c.mos,
                                     participants: participants.values.map(\.quality)
                                         .sorted { $0.participant < $1.participant },
-                                    series: series, summary: summary, ended: ended)
+                                    series: series.points, summary: summary, ended: ended)
     }
 }
 
