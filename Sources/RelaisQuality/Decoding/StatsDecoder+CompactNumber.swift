@@ -45,7 +45,9 @@ extension StatsDecoder {
         let n = leadingDigits(w)
         // JSON allows a leading zero only alone ("0", "0.5"), never "01".
         guard n > 0, n == 1 || w & 0xFF != 0x30 else { return nil }
-        var mantissa = digitsValue(w, n)
+        // One digit (zeros, `0.` of fractions, small gauges: a quarter of a report's numbers)
+        // without the three-multiply fold.
+        var mantissa = n == 1 ? w & 0x0F : digitsValue(w, n)
         var pos = start &+ n
         var digits = n
         if n == 8 {
