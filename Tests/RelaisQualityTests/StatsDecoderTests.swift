@@ -182,3 +182,26 @@ struct StatsDecoderTests {
         #expect(abs(v - expected) <= abs(expected) * 1e-15)
     }
 }
+
+extension StatsDecoderTests {
+    @Test("an empty StreamStats is all zero bytes (the compact fast path empties streams in place by zeroing them)")
+    func emptyStreamIsZeroBytes() {
+        // Zeroed memory read as a StreamStats equals StreamStats(), field by field.
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<StreamStats>.size,
+                                                   alignment: MemoryLayout<StreamStats>.alignment)
+        defer { raw.deallocate() }
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<StreamStats>.size)
+        let z = raw.load(as: StreamStats.self)
+        let e = StreamStats()
+        #expect(z.kind == e.kind && z.direction == e.direction && z.codec == e.codec && z.fec == e.fec)
+        #expect(z.idHash == e.idHash && z.codecIdentity == e.codecIdentity && z.present == e.present)
+        #expect((0..<StatsMetric.slotCount).allSatisfy { z.values[$0].bitPattern == e.values[$0].bitPattern })
+        var report = StatsReport()
+        report.emptyStream(at: 0)
+        report.streams[0][.jitter] = 0.5
+        report.streams[0].idHash = 7
+        report.emptyStream(at: 0)
+        #expect(report.streams[0].present == 0 && report.streams[0].idHash == 0 && report.streams[0].values[7] == 0)
+        #expect(report.streams.count == 1)
+    }
+}

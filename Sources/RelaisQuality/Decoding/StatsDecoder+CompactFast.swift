@@ -28,6 +28,7 @@ extension StatsDecoder {
         var transportBytes: Double?
         var failed = false
         var sawStreams = false
+        var streams = 0
         let hints = self.hints.top
         var prev = CompactNameHints.first
         var next = Int(hints[prev])
@@ -58,7 +59,7 @@ extension StatsDecoder {
                 default: break
                 }
             } else if code == CompactKeys.streams {
-                guard decodeStreamsFast(p, count, &pos, keys, &entries, into: &report) else { return false }
+                guard decodeStreamsFast(p, count, &pos, keys, &entries, &streams, into: &report) else { return false }
                 sawStreams = true
             } else if code == CompactKeys.iceState {
                 guard p[pos] == UInt8(ascii: "\""), let (token, s, end) = string(p, count, pos) else { return false }
@@ -73,6 +74,7 @@ extension StatsDecoder {
             if p[pos] == UInt8(ascii: "}") { break }
         }
         guard pos &+ 1 == count, sawStreams, entries <= limits.maxEntries else { return false }
+        report.trimStreams(to: streams)
         if let version, version != Self.compactVersion { return false }
         report.timestampMs = timestamp
         report.transportRoundTripTime = rtt
@@ -87,18 +89,20 @@ extension StatsDecoder {
 
     /// The `streams` array at `pos`, up to and including its `]`.
     private func decodeStreamsFast(_ p: UnsafeMutablePointer<UInt8>, _ count: Int, _ pos: inout Int,
-                                   _ keys: CompactKeys, _ entries: inout Int, into report: inout StatsReport) -> Bool
+                                   _ keys: CompactKeys, _ entries: inout Int, _ streams: inout Int,
+                                   into report: inout StatsReport) -> Bool
     {
         guard p[pos] == UInt8(ascii: "[") else { return false }
         pos &+= 1
         while true {
-            guard p[pos] == UInt8(ascii: "{"), report.streams.count < limits.maxStreams else { return false }
+            guard p[pos] == UInt8(ascii: "{"), streams < limits.maxStreams else { return false }
             p[pos] = UInt8(ascii: ",")  // the first member matches `,"name":` too
             entries &+= 1  // the array element
-            // Decoded in place, in the report's storage: a local `StreamStats` appended at the end
-            // was zeroed, then copied twice (288 bytes each) on the way into the array.
-            report.streams.append(StreamStats())
-            let k = report.streams.count &- 1
+            // Decoded in place, in the report's storage (the previous report's stream k emptied):
+            // a local `StreamStats` appended at the end was zeroed, then copied twice.
+            let k = streams
+            report.emptyStream(at: k)
+            streams &+= 1
             let hints = self.hints.stream(k)
             guard decodeStreamFast(p, count, &pos, keys, &entries, hints, into: &report.streams[k]) else { return false }
             for i in 0..<k where report.streams[i].idHash == report.streams[k].idHash { return false }

@@ -59,7 +59,7 @@ public struct StatsDecoder {
         if compactFastPath, bytes.count > 1 {
             let p = base.assumingMemoryBound(to: UInt8.self)
             if p[0] == UInt8(ascii: "{"), p[1] == UInt8(ascii: "\"") {
-                report.reset(format: .compact)
+                report.resetKeepingStreams(format: .compact)
                 if decodeCompactFast(p, count: bytes.count, into: &report) { return }
             }
         }

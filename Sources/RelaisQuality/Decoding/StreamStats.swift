@@ -38,6 +38,12 @@ public struct StreamStats: Sendable {
 
     public init() {}
 
+    /// A stream with nothing in it, built once. Appending a copy of it is one 288-byte copy;
+    /// appending `StreamStats()` called `InlineArray(repeating:)` and copied the result twice
+    /// (SwiftPM's release build generates code per source file, so the initialiser, in this
+    /// file, is not inlined into the decoder's).
+    static let empty = StreamStats()
+
     /// The field's value if the report carried it.
     public subscript(_ metric: StatsMetric) -> Double? {
         // Always inlined: an outlined getter received the ~270-byte struct by address and
@@ -64,10 +70,15 @@ public struct StreamStats: Sendable {
     @inline(__always)
     func has(_ metric: StatsMetric) -> Bool { present & (1 << UInt64(metric.rawValue)) != 0 }
 
-    /// Packets received (inbound) or sent (outbound).
-    var packets: Double? { direction == .inbound ? self[.packetsReceived] : self[.packetsSent] }
+    /// Packets received (inbound) or sent (outbound). Always inlined, like the subscript: read
+    /// through a pointer from another file, an outlined getter copied the struct per call.
+    var packets: Double? {
+        @inline(__always) get { direction == .inbound ? self[.packetsReceived] : self[.packetsSent] }
+    }
     /// Bytes received (inbound) or sent (outbound).
-    var bytes: Double? { direction == .inbound ? self[.bytesReceived] : self[.bytesSent] }
+    var bytes: Double? {
+        @inline(__always) get { direction == .inbound ? self[.bytesReceived] : self[.bytesSent] }
+    }
 }
 
 /// A decoded stats report. Reused across decodes (`streams` keeps its capacity), so steady-state
@@ -95,6 +106,37 @@ public struct StatsReport: Sendable {
 
     public init() {
         streams.reserveCapacity(8)
+    }
+
+    /// `reset(format:)` for the compact fast path, which overwrites the streams already in
+    /// the array in place and appends only past them (``trimStreams(to:)`` drops the rest):
+    /// a steady client's reports then cost no append (uniqueness and capacity checks, a
+    /// temporary and two 288-byte copies per stream) and no removal.
+    mutating func resetKeepingStreams(format: Format) {
+        self.format = format
+        timestampMs = nil
+        transportRoundTripTime = nil
+        transportBytesReceived = nil
+        connectionFailed = false
+    }
+
+    /// Stream `k` (≤ `streams.count`) emptied in place, or appended empty.
+    ///
+    /// In place means zeroing its bytes: `StreamStats()` is all zero bytes (the first case of
+    /// each enum, `false`, 0, 0.0; `StreamStatsTests` checks it). Assigning `StreamStats.empty`
+    /// copied it twice (288 bytes, through a temporary).
+    @inline(__always)
+    mutating func emptyStream(at k: Int) {
+        guard k < streams.count else { return streams.append(StreamStats.empty) }
+        streams.withUnsafeMutableBufferPointer { b in
+            _ = UnsafeMutableRawPointer(b.baseAddress! + k)
+                .initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<StreamStats>.size)
+        }
+    }
+
+    /// Drops the streams after the first `n`.
+    mutating func trimStreams(to n: Int) {
+        while streams.count > n { streams.removeLast() }
     }
 
     mutating func reset(format: Format) {
