@@ -87,21 +87,8 @@ struct CompactFastPathTests {
         }
     }
 
-    /// Every field of two reports, every slot of every stream (present or not).
-    static func same(_ x: StatsReport, _ y: StatsReport) -> Bool {
-        guard x.format == y.format, x.timestampMs?.bitPattern == y.timestampMs?.bitPattern,
-            x.transportRoundTripTime?.bitPattern == y.transportRoundTripTime?.bitPattern,
-            x.transportBytesReceived?.bitPattern == y.transportBytesReceived?.bitPattern,
-            x.connectionFailed == y.connectionFailed, x.streams.count == y.streams.count
-        else { return false }
-        for (s, t) in zip(x.streams, y.streams) {
-            guard s.kind == t.kind, s.direction == t.direction, s.codec == t.codec, s.fec == t.fec,
-                s.idHash == t.idHash, s.codecIdentity == t.codecIdentity, s.present == t.present
-            else { return false }
-            for i in 0..<StatsMetric.slotCount where s.values[i].bitPattern != t.values[i].bitPattern { return false }
-        }
-        return true
-    }
+    /// Every field of two reports, every slot of every stream (present or not), bit for bit.
+    static func same(_ x: StatsReport, _ y: StatsReport) -> Bool { x.isIdentical(to: y) }
 
     /// Whether the fast path decodes `text` by itself.
     private func fastPathTakes(_ text: String, limits: StatsDecoder.Limits = StatsDecoder.Limits()) -> Bool {

@@ -29,15 +29,9 @@ extension StatsDecoder {
         var failed = false
         var sawStreams = false
         var streams = 0
-        let hints = self.hints.top
-        var prev = CompactNameHints.first
-        var next = Int(hints[prev])
+        var names = CompactNameReader(keys.top, keys.topCount, hints.top)
         while true {
-            guard let i = Self.matchKey(p + pos, keys.top, keys.topCount, next) else { return false }
-            if i != next { hints[prev] = UInt8(truncatingIfNeeded: i) }
-            prev = i
-            next = Int(hints[i])
-            let e = keys.top + i
+            guard let e = names.member(at: p + pos) else { return false }
             pos &+= e.pointee.length
             entries &+= 1
             let code = e.pointee.code
@@ -123,19 +117,15 @@ extension StatsDecoder {
         var kind: MediaKind?
         var direction: StreamDirection?
         var hasId = false
-        var prev = CompactNameHints.first
-        var next = Int(hints[prev])
+        // The member and number reads are written out here and in the top-level loop: a shared
+        // helper returning the number (value, end) measured +44 to +600 instructions per report.
+        var names = CompactNameReader(keys.stream, keys.streamCount, hints)
         while true {
-            guard let i = Self.matchKey(p + pos, keys.stream, keys.streamCount, next) else { return false }
-            if i != next { hints[prev] = UInt8(truncatingIfNeeded: i) }
-            prev = i
-            next = Int(hints[i])
-            let e = keys.stream + i
+            guard let e = names.member(at: p + pos) else { return false }
             pos &+= e.pointee.length
             entries &+= 1
             let code = e.pointee.code
             if code < 32 {
-                // The common case inline; signs, exponents and long numbers out of line.
                 let v: Double
                 if let (f, end) = Self.paddedDecimal(p, pos) {
                     (v, pos) = (f, end)

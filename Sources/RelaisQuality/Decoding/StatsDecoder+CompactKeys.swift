@@ -1,7 +1,7 @@
 // RelaisQuality: matching compact member names in the fast path.
 
 extension StatsDecoder {
-    /// The index of the table entry whose `,"name":` the padded bytes at `at` start with;
+    /// The index of the table entry whose `,"name":` the padded bytes at `p` start with;
     /// `nil` when the member is not one the fast path handles (or the object ended). Plain
     /// values in and out (no `inout`), so that the caller keeps its cursors in registers.
     ///
@@ -38,6 +38,33 @@ extension StatsDecoder {
             guard i < n else { return nil }
         }
         return i
+    }
+}
+
+/// Reads the member names of one object: the name table to match against, the hint row it
+/// learns the object's member order in (``CompactNameHints``), and the entry expected next.
+struct CompactNameReader {
+    private let table: UnsafeMutablePointer<CompactKeyPattern>
+    private let count: Int
+    private let hints: UnsafeMutablePointer<UInt8>
+    private var previous = CompactNameHints.first
+    private var next: Int
+
+    @inline(__always)
+    init(_ table: UnsafeMutablePointer<CompactKeyPattern>, _ count: Int, _ hints: UnsafeMutablePointer<UInt8>) {
+        (self.table, self.count, self.hints) = (table, count, hints)
+        next = Int(hints[CompactNameHints.first])
+    }
+
+    /// The entry whose `,"name":` the padded bytes at `p` start with (the hinted one first),
+    /// remembering it as what follows the previous member; `nil` if none.
+    @inline(__always)
+    mutating func member(at p: UnsafeRawPointer) -> UnsafeMutablePointer<CompactKeyPattern>? {
+        guard let i = StatsDecoder.matchKey(p, table, count, next) else { return nil }
+        if i != next { hints[previous] = UInt8(truncatingIfNeeded: i) }
+        previous = i
+        next = Int(hints[i])
+        return table + i
     }
 }
 
