@@ -178,6 +178,13 @@ public final class QualityShard {
         visits[visit]?.participants[participant]?.quality ?? ParticipantQuality(participant: participant)
     }
 
+    /// The points of the visit's time series that start after `startMs`, oldest first; empty for
+    /// an unknown visit. For whoever persists the series as it grows: unlike
+    /// ``visitSnapshot(_:)``, it neither copies the series nor scans it from the start.
+    public func seriesPoints(visit: String, after startMs: Int64) -> [QualityPoint] {
+        visits[visit]?.points(after: startMs) ?? []
+    }
+
     public func visitSnapshot(_ visit: String) -> VisitQualitySnapshot? {
         visits[visit]?.snapshot(ended: false)
     }

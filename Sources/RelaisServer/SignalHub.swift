@@ -157,10 +157,11 @@ final class SignalHub {
         guard let store else { return }
         var batch: [StoredPoint] = []
         for id in rooms.keys {
-            guard let series = quality.visitSnapshot(id)?.series, !series.isEmpty else { continue }
-            let after = storedUpTo[id] ?? .min
+            // Only the points since the last round (not a snapshot of the whole series: a 24 h
+            // visit has 17,280 points, and this runs every 5 s).
+            let fresh = quality.seriesPoints(visit: id, after: storedUpTo[id] ?? .min)
             // The newest window may still be filling: keep it for the next round.
-            let closed = series.dropLast().filter { $0.startMs > after }
+            let closed = fresh.dropLast()
             guard let newest = closed.last else { continue }
             batch += closed.map { $0.stored(visit: id) }
             storedUpTo[id] = newest.startMs

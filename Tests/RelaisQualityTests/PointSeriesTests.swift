@@ -25,4 +25,22 @@ struct PointSeriesTests {
             if checks.contains(i) || capacity <= 48 { #expect(ring.points == array) }
         }
     }
+
+    @Test("the points after a time are the array's, found from the newest end, across chunks and drops",
+          arguments: [(16, 4), (16, 1), (48, 12)])
+    func pointsAfter(_ capacity: Int, _ chunkSize: Int) {
+        var ring = PointSeries(capacity: capacity, chunkSize: chunkSize)
+        var array: [QualityPoint] = []
+        #expect(ring.points(after: .min).isEmpty)
+        for i in 0..<(3 * capacity + 5) {
+            if array.count >= capacity { array.removeFirst(capacity / 4) }
+            array.append(Self.point(i))
+            ring.append(Self.point(i))
+            for back in [0, 1, chunkSize, chunkSize + 1, array.count - 1, array.count, array.count + 3] {
+                let after = Int64(i - back) * 5_000
+                #expect(ring.points(after: after) == array.filter { $0.startMs > after })
+            }
+            #expect(ring.points(after: .min) == array)
+        }
+    }
 }

@@ -58,6 +58,22 @@ struct PointSeries {
         count -= dropped * chunkSize
     }
 
+    /// The points that start after `startMs`, oldest first, found from the newest end: the cost
+    /// is the number returned, not the length of the series (points are in time order).
+    func points(after startMs: Int64) -> [QualityPoint] {
+        var newest: [QualityPoint] = []
+        var k = first + chunks.count - 1
+        for _ in 0..<chunks.count {
+            if k >= chunks.count { k -= chunks.count }
+            for p in chunks[k].reversed() {
+                guard p.startMs > startMs else { return newest.reversed() }
+                newest.append(p)
+            }
+            k += chunks.count - 1
+        }
+        return newest.reversed()
+    }
+
     /// The points, oldest first. Shares the storage (no copy) while there is a single chunk.
     var points: [QualityPoint] {
         if chunks.count == 1 { return chunks[0] }

@@ -64,6 +64,9 @@ final class VisitState {
         return (level, mos)
     }
 
+    /// The series' points that start after `startMs`, oldest first (cost: how many there are).
+    func points(after startMs: Int64) -> [QualityPoint] { series.points(after: startMs) }
+
     func snapshot(ended: Bool) -> VisitQualitySnapshot {
         let c = current
         return VisitQualitySnapshot(visit: id, level: c.level, mos: c.mos,
