@@ -1,14 +1,14 @@
 // RelaisQuality: matching compact member names in the fast path.
 
 extension StatsDecoder {
-    /// The index of the table entry whose `,"name":` the padded bytes at `p` start with;
+    /// The index of the table entry whose `,"name":` the padded bytes at `at` start with;
     /// `nil` when the member is not one the fast path handles (or the object ended). Plain
     /// values in and out (no `inout`), so that the caller keeps its cursors in registers.
     ///
-    /// A conforming report names its members in the documented order, so the entry after the
-    /// previous match is tried first, inline (one four-word compare); only a skipped or
-    /// reordered member takes the out-of-line search. `next` may be the table's count: that
-    /// entry is the sentinel, which never matches a report the fast path accepts.
+    /// The entry the caller expects (`next`: what followed the previous member last time, see
+    /// ``CompactNameHints``) is tried first, inline (one four-word compare); only a member
+    /// the hint did not foresee takes the out-of-line search. `next` may be the table's count:
+    /// that entry is the end marker, which never matches a report the fast path accepts.
     @inline(__always)
     static func matchKey(_ at: UnsafeRawPointer, _ table: UnsafeMutablePointer<CompactKeyPattern>, _ n: Int,
                          _ next: Int) -> Int?
