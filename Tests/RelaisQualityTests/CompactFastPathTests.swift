@@ -196,12 +196,16 @@ struct CompactFastPathTests {
         general.compactFastPath = false
         // Reordered members and streams in a different order each time: every hint is wrong
         // half of the time, and must only cost a search.
+        // One report reused throughout, as a shard reuses its own: the fast path overwrites the
+        // previous report's streams in place (3, 1, 2, 2, 1 streams) and trims the extra ones.
         let shapes = [Self.documented, Self.fastInputs[2], Self.benchmark, Self.fastInputs[4], Self.fastInputs[7]]
+        var report = StatsReport()
         for round in 0..<20 {
             for text in (round % 2 == 0 ? shapes : shapes.reversed()) {
                 let bytes = Array(text.utf8)
                 #expect(fastPathTakes(text))
-                #expect(Self.same(try decoder.decode(bytes), try general.decode(bytes)))
+                try decoder.decode(bytes, into: &report)
+                #expect(Self.same(report, try general.decode(bytes)))
             }
         }
     }
