@@ -66,8 +66,8 @@ struct CompactKeyPattern {
 /// The member names the fast path knows, in the documented order (docs/quality.md §1.1), so
 /// that a conforming report finds each name at or just after the previous one's position.
 /// Allocated once and never freed: the decoder reads it through a pointer (no array checks).
-/// A class, so that taking `shared` is one pointer, not a copy of every field (~40
-/// instructions per report as a struct). Immutable after `init`.
+/// A class, so that taking `shared` is one pointer, not a copy of every field (measured 17
+/// instructions per report fewer than as a struct). Immutable after `init`.
 final class CompactKeys: @unchecked Sendable {
     static let id = 100, kind = 101, dir = 102, codec = 103, fec = 104, streams = 105, iceState = 106
     /// ``CompactKeyPattern/sentinel``'s code.

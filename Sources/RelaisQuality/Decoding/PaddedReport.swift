@@ -4,8 +4,9 @@
 ///
 /// Why copy: the compact fast path reads eight and 32 bytes at a time (digit runs, member
 /// names). On the caller's buffer every such read needs a bounds check (and the report's last
-/// names and numbers a slower zero-padded path): ~10 instructions per member, ~300 per report.
-/// On the padded copy none are needed, and copying ~600 bytes costs ~40. Zero bytes are
+/// names and numbers a slower zero-padded path), several per member. On the padded copy none
+/// are needed, and copying a 575-byte report costs ~90 instructions (callgrind; the rewrite
+/// this copy is part of took compact decode from 5,695 to 3,816). Zero bytes are
 /// neither digits nor `"`, `,`, `}` nor part of any member name, so every run and every match
 /// stops at the end of the report. The copy is also writable: the fast path overwrites each
 /// object's `{` with `,` so that the first member matches the same `,"name":` pattern as the
